@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class LeaditConfig(AppConfig):
+    name = "leadit"
+    verbose_name = "LeadIT portal infrastructure"

@@ -1,0 +1,11 @@
+"""The portal's one Celery app; its configuration is the CELERY_* Django settings."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "leadit.settings")
+
+app = Celery("leadit")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

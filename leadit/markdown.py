@@ -1,0 +1,49 @@
+"""Markdown → safe HTML, the one way the portal shows text written by people.
+
+Markdown is rendered first, then the HTML is cleaned by nh3 (Ammonia) with an allow-list
+of tags, attributes and URL schemes: raw HTML, scripts, event handlers, style and
+``javascript:``/``data:`` links do not survive, whatever the Markdown produced.
+"""
+
+import markdown as md
+import nh3
+from django.utils.safestring import SafeString, mark_safe
+
+MARKDOWN_EXTENSIONS = ["extra", "sane_lists", "smarty"]
+
+ALLOWED_TAGS = {
+    "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "code",
+    "pre", "blockquote", "ul", "ol", "li", "a", "img", "table", "thead", "tbody", "tr",
+    "th", "td", "dl", "dt", "dd", "abbr", "sup", "sub", "div", "span",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "abbr": {"title"},
+    "th": {"align", "scope"},
+    "td": {"align"},
+    "ol": {"start"},
+    # Footnotes ("extra") link by id; ids are prefixed by the footnote extension.
+    "sup": {"id"},
+    "li": {"id"},
+}
+ALLOWED_CLASSES = {"div": {"footnote"}}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+
+def render_markdown(text: str | None) -> SafeString:
+    if not text:
+        return mark_safe("")
+    # Headings in member text start at h2: h1 is the page's own title.
+    html = md.markdown(text, extensions=MARKDOWN_EXTENSIONS, output_format="html")
+    html = html.replace("<h1", "<h2").replace("</h1>", "</h2>")
+    cleaned = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        allowed_classes=ALLOWED_CLASSES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer nofollow",
+        strip_comments=True,
+    )
+    return mark_safe(cleaned)  # noqa: S308 - cleaned by nh3 just above

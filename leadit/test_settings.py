@@ -1,0 +1,24 @@
+"""The tiny test override: real PostgreSQL and Redis (overridable), fast hashing."""
+
+import os
+
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/leadit")
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
+os.environ.setdefault("SECRET_KEY", "tests-only-9f3kQ2xLr8Vb1mZt7WcJ5hNd0pYs6uEa4gHi-not-for-production")
+os.environ.setdefault("DEBUG", "false")
+# The test client and live server speak plain HTTP.
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+
+from leadit.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# The manifest storage needs collectstatic; tests serve static files from the finders.
+STORAGES["staticfiles"] = {  # noqa: F405
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+}
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Serve static files straight from the source folders, as under runserver.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

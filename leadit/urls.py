@@ -1,0 +1,30 @@
+from allauth.account.decorators import secure_admin_login
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+from leadit.access import public
+from leadit.health import healthz
+from leadit.views import home
+
+# The admin signs in through allauth: same rate limits, same MFA.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "LeadIT Secretariat"
+admin.site.site_title = "LeadIT Secretariat"
+admin.site.index_title = "Portal administration"
+
+urlpatterns = [
+    path("", public(home), name="home"),
+    path("healthz", public(healthz), name="healthz"),
+    path("tracker/", include("tracker.urls")),
+    path("members/", include("members.urls")),
+    path("events/", include("summits.urls")),
+    path("workplan/", include("workplan.urls")),
+    path("publications/", include("publications.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

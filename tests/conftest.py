@@ -1,0 +1,58 @@
+import os
+
+import psycopg
+import pytest
+import redis
+from django.core.cache import cache
+
+from tests.factories.users import StaffFactory, UserFactory
+
+
+def pytest_sessionstart(session):
+    """The suite runs against real PostgreSQL and Redis; if either is down the run stops
+    here with a clear message. It never skips."""
+    problems = []
+    database_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/leadit")
+    try:
+        psycopg.connect(database_url.rsplit("/", 1)[0] + "/postgres", connect_timeout=5).close()
+    except psycopg.Error as exc:
+        problems.append(f"PostgreSQL at {database_url}: {exc}")
+    redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
+    try:
+        redis.Redis.from_url(redis_url, socket_timeout=5).ping()
+    except redis.RedisError as exc:
+        problems.append(f"Redis at {redis_url}: {exc}")
+    if problems:
+        pytest.exit("Required services are unreachable:\n  " + "\n  ".join(problems), 3)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate limits and cached pages live in Redis: every test starts from an empty cache."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def staff_user(db):
+    return StaffFactory()
+
+
+@pytest.fixture
+def member_user(db):
+    """A signed-in user who is not staff. Until the members app lands this is simply a
+    user of some other organisation; the members issue makes it another member's editor."""
+    return UserFactory()
+
+
+@pytest.fixture
+def staff_client(client, staff_user):
+    client.force_login(staff_user)
+    return client
+
+
+@pytest.fixture
+def member_client(client, member_user):
+    client.force_login(member_user)
+    return client

@@ -1,0 +1,148 @@
+"""Walk every URL of the portal and check it against its declared access class.
+
+A new URL fails here until it is declared (``leadit.access``) and, if it takes arguments,
+until ``URL_EXAMPLES`` below says how to build one. Later issues add rows, never skip.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from leadit.access import Access, access_of
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str  # "namespace:name", or "namespace:<unnamed route>"
+    pattern: str
+    callback: object
+    has_arguments: bool
+
+
+def _walk(patterns, namespace="", prefix=""):
+    for entry in patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            inner = ":".join(filter(None, [namespace, entry.namespace]))
+            yield from _walk(entry.url_patterns, inner, route)
+        elif isinstance(entry, URLPattern):
+            name = entry.name or f"<{route}>"
+            full_name = f"{namespace}:{name}" if namespace else name
+            yield Route(
+                full_name, route, entry.callback, bool(entry.pattern.regex.groupindex)
+            )
+
+
+ROUTES = list(_walk(get_resolver().url_patterns))
+
+# How to build a URL that takes arguments: name → kwargs (a callable gets the test's
+# ``world`` dict of objects). Admin and allauth URLs with arguments get harmless values:
+# a missing object or key must still be refused to the wrong people.
+URL_EXAMPLES: dict[str, object] = {
+    "admin:app_list": lambda world: {"app_label": "auth"},
+    "admin:view_on_site": lambda world: {"content_type_id": 1, "object_id": 1},
+    "account_confirm_email": lambda world: {"key": "not-a-real-key"},
+    "account_reset_password_from_key": lambda world: {"uidb36": "1", "key": "not-a-key"},
+    "admin:auth_user_password_change": lambda world: {"id": world["member_user"].pk},
+}
+
+
+def _is_admin_object_url(route: Route) -> bool:
+    return route.name.startswith("admin:") and route.name.endswith(
+        ("_change", "_delete", "_history")
+    )
+
+
+def _has_example(route: Route) -> bool:
+    return not route.has_arguments or route.name in URL_EXAMPLES or _is_admin_object_url(route)
+
+
+def _url(route: Route, world) -> str:
+    if not route.has_arguments:
+        kwargs = {}
+    elif route.name in URL_EXAMPLES:
+        kwargs = URL_EXAMPLES[route.name](world)
+    else:
+        kwargs = {"object_id": "1"}
+    return reverse(route.name, kwargs=kwargs)
+
+
+def test_every_url_declares_its_access_class():
+    undeclared = [r.name for r in ROUTES if access_of(r.name.split(":<")[0], r.callback) is None]
+    # Unnamed routes are declared through their namespace ("admin:*").
+    undeclared = [
+        name
+        for name in undeclared
+        if not (":<" in name and access_of(name.split(":<")[0] + ":*", None))
+    ]
+    assert undeclared == [], f"URLs without an access class: {undeclared}"
+
+
+def test_every_url_with_arguments_has_an_example():
+    missing = [r.name for r in ROUTES if "<" not in r.name and not _has_example(r)]
+    assert missing == [], f"Add these to URL_EXAMPLES: {missing}"
+
+
+def _is_sent_to_login(response) -> bool:
+    return response.status_code == 302 and response["Location"].startswith(
+        ("/accounts/login/", "/admin/login/")
+    )
+
+
+def _allowed(response) -> bool:
+    if response.status_code in (200, 204, 405):
+        return True
+    if response.status_code in (301, 302, 303):
+        return not _is_sent_to_login(response)
+    return False
+
+
+def _refused(response) -> bool:
+    return response.status_code in (403, 404) or _is_sent_to_login(response)
+
+
+REQUESTABLE = [r for r in ROUTES if "<" not in r.name]
+
+# Answers that are right for these URLs although they differ from their class's rule.
+SPECIAL_CASES = {
+    # A stage of signing in: without a sign-in under way it sends you to sign in.
+    ("mfa_authenticate", "anonymous"): _is_sent_to_login,
+    # The other member's user has no authenticator: there is nothing to show or remove.
+    ("mfa_deactivate_totp", "other member"): lambda r: r.status_code == 404,
+    ("mfa_view_recovery_codes", "other member"): lambda r: r.status_code == 404,
+    ("mfa_download_recovery_codes", "other member"): lambda r: r.status_code == 404,
+    # Needs query parameters naming a model with autocomplete fields; bare, it is refused.
+    ("admin:autocomplete", "staff"): lambda r: r.status_code == 403,
+    # The example object does not exist.
+    ("admin:view_on_site", "staff"): lambda r: r.status_code == 404,
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", REQUESTABLE, ids=lambda r: r.name)
+def test_url_answers_each_kind_of_visitor_as_declared(route, client, member_user, staff_user):
+    access = access_of(route.name, route.callback)
+    world = {"member_user": member_user, "staff_user": staff_user}
+    url = _url(route, world)
+
+    anonymous = client.get(url)
+    client.force_login(member_user)
+    other_member = client.get(url)
+    client.force_login(staff_user)
+    staff = client.get(url)
+
+    if access == Access.PUBLIC:
+        expected = {"anonymous": _allowed, "other member": _allowed, "staff": _allowed}
+    elif access == Access.AUTHENTICATED:
+        expected = {"anonymous": _is_sent_to_login, "other member": _allowed, "staff": _allowed}
+    else:  # member-of-object and staff: a user of another member is refused alike
+        expected = {"anonymous": _is_sent_to_login, "other member": _refused, "staff": _allowed}
+    outcomes = {"anonymous": anonymous, "other member": other_member, "staff": staff}
+    expected.update({who: check for (name, who), check in SPECIAL_CASES.items() if name == route.name})
+    wrong = {
+        who: f"{response.status_code} {response.get('Location', '')}"
+        for who, response in outcomes.items()
+        if not expected[who](response)
+    }
+    assert wrong == {}, f"{url} ({access}) answered wrongly: {wrong}"
