@@ -14,6 +14,8 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 
+from leadit.middleware import redirect_to_mfa_setup, staff_needs_mfa_setup
+
 
 class Access(StrEnum):
     PUBLIC = "public"
@@ -60,6 +62,8 @@ def staff(view):
     def wrapper(request, *args, **kwargs):
         if not request.user.is_staff or not request.user.is_active:
             raise Http404
+        if staff_needs_mfa_setup(request.user):
+            return redirect_to_mfa_setup(request)
         return view(request, *args, **kwargs)
 
     return _declare(_login_required(wrapper), Access.STAFF)

@@ -9,7 +9,17 @@ import markdown as md
 import nh3
 from django.utils.safestring import SafeString, mark_safe
 
-MARKDOWN_EXTENSIONS = ["extra", "sane_lists", "smarty"]
+MARKDOWN_EXTENSIONS = [
+    "abbr",
+    "def_list",
+    "fenced_code",
+    "footnotes",
+    "tables",
+    "sane_lists",
+    "smarty",
+]
+# Alignment as an attribute: the cleaner strips every style attribute.
+MARKDOWN_EXTENSION_CONFIGS = {"tables": {"use_align_attribute": True}}
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "code",
@@ -23,7 +33,7 @@ ALLOWED_ATTRIBUTES = {
     "th": {"align", "scope"},
     "td": {"align"},
     "ol": {"start"},
-    # Footnotes ("extra") link by id; ids are prefixed by the footnote extension.
+    # Footnotes link by id; only the footnote extension's own ids are kept (_keep_attribute).
     "sup": {"id"},
     "li": {"id"},
 }
@@ -31,11 +41,26 @@ ALLOWED_CLASSES = {"div": {"footnote"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 
 
+def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
+    # Arbitrary ids would let text shadow names the page relies on (DOM clobbering), and
+    # protocol-relative images would load from other sites (tracking pixels).
+    if attribute == "id" and not value.startswith(("fn:", "fnref:")):
+        return None
+    if attribute == "src" and value.startswith("//"):
+        return None
+    return value
+
+
 def render_markdown(text: str | None) -> SafeString:
     if not text:
         return mark_safe("")
     # Headings in member text start at h2: h1 is the page's own title.
-    html = md.markdown(text, extensions=MARKDOWN_EXTENSIONS, output_format="html")
+    html = md.markdown(
+        text,
+        extensions=MARKDOWN_EXTENSIONS,
+        extension_configs=MARKDOWN_EXTENSION_CONFIGS,
+        output_format="html",
+    )
     html = html.replace("<h1", "<h2").replace("</h1>", "</h2>")
     cleaned = nh3.clean(
         html,
@@ -44,6 +69,7 @@ def render_markdown(text: str | None) -> SafeString:
         allowed_classes=ALLOWED_CLASSES,
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer nofollow",
+        attribute_filter=_keep_attribute,
         strip_comments=True,
     )
     return mark_safe(cleaned)  # noqa: S308 - cleaned by nh3 just above

@@ -4,33 +4,35 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 
-class StaffMFARequiredMiddleware:
-    """Staff reach the admin only once they have set up an authenticator app (TOTP).
+def staff_needs_mfa_setup(user) -> bool:
+    """Whether this user is staff and must set up an authenticator app before going on.
 
-    allauth then asks for the code at every login, so with this in place no staff session
-    reaches the admin on a password alone.
+    allauth asks for the code at every login once one is set up, so with this check in
+    front of every staff page no staff session gets there on a password alone.
     """
+    if not (settings.LEADIT_STAFF_MFA_REQUIRED and user.is_authenticated and user.is_staff):
+        return False
+    from allauth.mfa.models import Authenticator
+
+    return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def redirect_to_mfa_setup(request):
+    messages.warning(
+        request, "Secretariat staff must set up an authenticator app before continuing."
+    )
+    return redirect("mfa_activate_totp")
+
+
+class StaffMFARequiredMiddleware:
+    """The admin's half of the rule; ``leadit.access.staff`` applies it to our staff pages."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if (
-            settings.LEADIT_STAFF_MFA_REQUIRED
-            and request.path.startswith(reverse("admin:index"))
-            and request.user.is_authenticated
-            and request.user.is_staff
-            and not _has_totp(request.user)
+        if request.path.startswith(reverse("admin:index")) and staff_needs_mfa_setup(
+            request.user
         ):
-            messages.warning(
-                request,
-                "Secretariat staff must set up an authenticator app before using the admin.",
-            )
-            return redirect("mfa_activate_totp")
+            return redirect_to_mfa_setup(request)
         return self.get_response(request)
-
-
-def _has_totp(user) -> bool:
-    from allauth.mfa.models import Authenticator
-
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()

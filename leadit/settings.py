@@ -22,7 +22,7 @@ if (BASE_DIR / ".env").is_file():
 EMBEDDED = "DATABASE_URL" not in env
 DEBUG = env.bool("DEBUG", default=EMBEDDED)
 
-_DEV_SECRET_KEY = "django-insecure-embedded-default-only"
+_DEV_SECRET_KEY = "django-insecure-embedded-default-only"  # noqa: S105 - DEBUG only
 SECRET_KEY = env("SECRET_KEY", default=_DEV_SECRET_KEY if DEBUG else "")
 if not DEBUG and (
     len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure") or len(set(SECRET_KEY)) < 5
@@ -210,6 +210,8 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[LeadIT] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "LeadIT Portal"
+# Accept the code of the neighbouring 30-second step too: phone clocks drift (RFC 6238 §5.2).
+MFA_TOTP_TOLERANCE = 1
 # Staff must have TOTP before they reach the admin: on in production, off on the
 # embedded default so the demo staff user can log in straight away.
 LEADIT_STAFF_MFA_REQUIRED = env.bool("STAFF_MFA_REQUIRED", default=not DEBUG)
@@ -232,6 +234,10 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+    if not SECURE_HSTS_PRELOAD:
+        # Preloading binds every subdomain of the organisation's domain to HTTPS for
+        # years: the operator opts in with SECURE_HSTS_PRELOAD=true, we do not assume it.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 # A strict policy: no inline script or style anywhere. Charts are server-rendered SVG.
 CONTENT_SECURITY_POLICY = {

@@ -4,8 +4,13 @@ import os
 
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/leadit")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
-os.environ.setdefault("SECRET_KEY", "tests-only-9f3kQ2xLr8Vb1mZt7WcJ5hNd0pYs6uEa4gHi-not-for-production")
+os.environ.setdefault(
+    "SECRET_KEY", "tests-only-9f3kQ2xLr8Vb1mZt7WcJ5hNd0pYs6uEa4gHi-not-for-production"
+)
 os.environ.setdefault("DEBUG", "false")
+# Django cannot drop the test database while a pool (shared by the live server's threads)
+# holds connections to it; the pooled production shape is tested in a subprocess instead.
+os.environ.setdefault("DATABASE_POOL", "false")
 # The test client and live server speak plain HTTP.
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 

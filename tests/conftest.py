@@ -26,6 +26,12 @@ def pytest_sessionstart(session):
         pytest.exit("Required services are unreachable:\n  " + "\n  ".join(problems), 3)
 
 
+def pytest_collection_modifyitems(items):
+    """Browser tests last: Playwright keeps an event loop in the main thread until the end
+    of the session, and Django refuses synchronous database work beside a running loop."""
+    items.sort(key=lambda item: "browser" in item.path.parts)
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate limits and cached pages live in Redis: every test starts from an empty cache."""

@@ -29,9 +29,7 @@ def _walk(patterns, namespace="", prefix=""):
         elif isinstance(entry, URLPattern):
             name = entry.name or f"<{route}>"
             full_name = f"{namespace}:{name}" if namespace else name
-            yield Route(
-                full_name, route, entry.callback, bool(entry.pattern.regex.groupindex)
-            )
+            yield Route(full_name, route, entry.callback, bool(entry.pattern.regex.groupindex))
 
 
 ROUTES = list(_walk(get_resolver().url_patterns))
@@ -139,7 +137,9 @@ def test_url_answers_each_kind_of_visitor_as_declared(route, client, member_user
     else:  # member-of-object and staff: a user of another member is refused alike
         expected = {"anonymous": _is_sent_to_login, "other member": _refused, "staff": _allowed}
     outcomes = {"anonymous": anonymous, "other member": other_member, "staff": staff}
-    expected.update({who: check for (name, who), check in SPECIAL_CASES.items() if name == route.name})
+    expected.update(
+        {who: check for (name, who), check in SPECIAL_CASES.items() if name == route.name}
+    )
     wrong = {
         who: f"{response.status_code} {response.get('Location', '')}"
         for who, response in outcomes.items()
