@@ -31,8 +31,6 @@ class StaffMFARequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path.startswith(reverse("admin:index")) and staff_needs_mfa_setup(
-            request.user
-        ):
+        if request.path.startswith(reverse("admin:index")) and staff_needs_mfa_setup(request.user):
             return redirect_to_mfa_setup(request)
         return self.get_response(request)
