@@ -153,7 +153,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 # Periodic jobs; each app's issue adds its entries here.
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "requeue-stale-jobs": {"task": "leadit.requeue_stale_jobs", "schedule": 60.0},
+}
 
 # --- Files ----------------------------------------------------------------------------
 STATIC_URL = "/static/"

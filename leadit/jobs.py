@@ -1,0 +1,123 @@
+"""Background jobs that are never lost: recorded first, queued after commit, idempotent,
+retried with backoff on named transient errors, and swept up if the broker was down."""
+
+import functools
+import logging
+from datetime import timedelta
+
+from celery import shared_task
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerError
+
+from .models import BackgroundJob
+
+logger = logging.getLogger(__name__)
+
+# A job still queued this long after it was sent has been lost by the broker (or was never
+# delivered): the sweep sends it again. The handler's status check keeps that harmless.
+RESEND_AFTER = timedelta(hours=1)
+NEVER_SENT_GRACE = timedelta(minutes=1)
+MAX_ATTEMPTS = 5
+
+
+def job_enqueue(*, task, description: str = "", **arguments) -> BackgroundJob:
+    """Record a job for ``task`` and send it to the broker once the transaction commits."""
+    job = BackgroundJob.objects.create(
+        task_name=task.name, arguments=arguments, description=description[:300]
+    )
+    transaction.on_commit(functools.partial(job_send, job_id=job.pk, task=task))
+    return job
+
+
+def job_send(*, job_id: int, task=None) -> bool:
+    """Hand a recorded job to the broker; False (and the job stays queued) if it is down."""
+    job = BackgroundJob.objects.get(pk=job_id)
+    if task is None:
+        from .celery import app
+
+        task = app.tasks[job.task_name]
+    try:
+        task.apply_async(kwargs={"job_id": job.pk, **job.arguments})
+    except BrokerError:
+        logger.warning("Broker unavailable; job %s stays queued for the sweep", job.pk)
+        return False
+    BackgroundJob.objects.filter(pk=job.pk, status=BackgroundJob.Status.QUEUED).update(
+        sent_at=timezone.now()
+    )
+    return True
+
+
+def job_retry(*, job: BackgroundJob) -> BackgroundJob:
+    """Staff's "retry": queue a failed job again."""
+    with transaction.atomic():
+        job.status = BackgroundJob.Status.QUEUED
+        job.last_error = ""
+        job.sent_at = None
+        job.save(update_fields=["status", "last_error", "sent_at"])
+        transaction.on_commit(functools.partial(job_send, job_id=job.pk))
+    return job
+
+
+def background_job(*, name: str, transient: tuple[type[Exception], ...] = ()):
+    """Make ``func(**arguments)`` a Celery task run under a ``BackgroundJob`` row.
+
+    A job that is already done (a duplicate delivery) is skipped. Exceptions listed in
+    ``transient`` are retried with exponential backoff up to ``MAX_ATTEMPTS``; anything
+    else fails the job at once with its error recorded for staff.
+    """
+
+    def decorator(func):
+        @shared_task(name=name, bind=True, max_retries=MAX_ATTEMPTS - 1)
+        @functools.wraps(func)
+        def task(self, *, job_id: int, **arguments):
+            with transaction.atomic():
+                job = BackgroundJob.objects.select_for_update().filter(pk=job_id).first()
+                if job is None or job.status in (
+                    BackgroundJob.Status.DONE,
+                    BackgroundJob.Status.FAILED,
+                ):
+                    logger.info("Job %s is gone or finished; nothing to do", job_id)
+                    return None
+                job.status = BackgroundJob.Status.RUNNING
+                job.attempts += 1
+                job.started_at = timezone.now()
+                job.save(update_fields=["status", "attempts", "started_at"])
+            try:
+                result = func(**arguments)
+            except transient as exc:
+                final = job.attempts >= MAX_ATTEMPTS
+                _finish(job, BackgroundJob.Status.FAILED if final else BackgroundJob.Status.QUEUED, exc)
+                if final:
+                    raise
+                raise self.retry(exc=exc, countdown=min(10 * 2**job.attempts, 600)) from exc
+            except Exception as exc:
+                _finish(job, BackgroundJob.Status.FAILED, exc)
+                raise
+            _finish(job, BackgroundJob.Status.DONE)
+            return result
+
+        return task
+
+    return decorator
+
+
+def _finish(job: BackgroundJob, status: str, exc: Exception | None = None) -> None:
+    job.status = status
+    job.last_error = f"{type(exc).__name__}: {exc}" if exc else ""
+    job.finished_at = timezone.now() if status != BackgroundJob.Status.QUEUED else None
+    job.save(update_fields=["status", "last_error", "finished_at"])
+
+
+@shared_task(name="leadit.requeue_stale_jobs")
+def requeue_stale_jobs() -> int:
+    """Periodic: send again the jobs the broker never got (it was down) or has lost."""
+    now = timezone.now()
+    never_sent = Q(sent_at__isnull=True, created_at__lt=now - NEVER_SENT_GRACE)
+    lost = Q(sent_at__lt=now - RESEND_AFTER)
+    stale = BackgroundJob.objects.filter(never_sent | lost, status=BackgroundJob.Status.QUEUED)
+    sent = sum(job_send(job_id=pk) for pk in stale.values_list("pk", flat=True))
+    if sent:
+        logger.info("Re-sent %s queued jobs", sent)
+    return sent

@@ -1,0 +1,34 @@
+from django.db import models
+
+
+class BackgroundJob(models.Model):
+    """A Celery job, written to the database before it is queued (DESIGN.md §6).
+
+    If the broker is down when the job is queued, the row stays ``queued`` and
+    ``leadit.requeue_stale_jobs`` sends it later. Staff see every job and its error in the
+    admin and can retry a failed one.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    task_name = models.CharField(max_length=200)
+    arguments = models.JSONField(default=dict, blank=True)
+    description = models.CharField(max_length=300, blank=True)
+    status = models.CharField(max_length=10, choices=Status, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.description or self.task_name} ({self.get_status_display()})"
