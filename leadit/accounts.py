@@ -1,4 +1,5 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
 
@@ -21,3 +22,20 @@ class AccountAdapter(DefaultAccountAdapter):
         key = request.session.get(self.INVITATION_SESSION_KEY)
         checker = type(self)._invitation_checker
         return bool(key and checker and checker(key))
+
+    def clean_email(self, email: str) -> str:
+        """Signing up through an invitation: the account's address is the invited one,
+        which the invitation stashed as verified; another address is refused. (allauth
+        also cleans addresses after taking the stash off the session: no check then.)"""
+        email = super().clean_email(email)
+        request = self.request
+        match = getattr(request, "resolver_match", None)
+        invited = request.session.get("account_verified_email") if match else None
+        if (
+            invited
+            and match.url_name == "account_signup"
+            and request.session.get(self.INVITATION_SESSION_KEY)
+            and email.lower() != invited.lower()
+        ):
+            raise ValidationError(f"Use the address the invitation was sent to: {invited}.")
+        return email

@@ -20,6 +20,7 @@ logger = logging.getLogger(__name__)
 RESEND_AFTER = timedelta(hours=1)
 NEVER_SENT_GRACE = timedelta(minutes=1)
 MAX_ATTEMPTS = 5
+RETRY_BASE_SECONDS = 10
 
 
 def job_enqueue(*, task, description: str = "", **arguments) -> BackgroundJob:
@@ -88,10 +89,12 @@ def background_job(*, name: str, transient: tuple[type[Exception], ...] = ()):
                 result = func(**arguments)
             except transient as exc:
                 final = job.attempts >= MAX_ATTEMPTS
-                _finish(job, BackgroundJob.Status.FAILED if final else BackgroundJob.Status.QUEUED, exc)
+                status = BackgroundJob.Status.FAILED if final else BackgroundJob.Status.QUEUED
+                _finish(job, status, exc)
                 if final:
                     raise
-                raise self.retry(exc=exc, countdown=min(10 * 2**job.attempts, 600)) from exc
+                countdown = min(RETRY_BASE_SECONDS * 2**job.attempts, 600)
+                raise self.retry(exc=exc, countdown=countdown) from exc
             except Exception as exc:
                 _finish(job, BackgroundJob.Status.FAILED, exc)
                 raise

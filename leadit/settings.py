@@ -180,6 +180,10 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default=f"LeadIT Secretariat <{CONTACT_EMAIL}>")
 SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 ADMINS = [("Secretariat", a) for a in env.list("ADMIN_EMAILS", default=[])]
+# Where the secretariat is told about members' activity (besides every staff user).
+ADMIN_NOTIFICATION_EMAILS = env.list("SECRETARIAT_NOTIFICATION_EMAILS", default=[])
+# The portal's public address, for links in e-mails sent by workers (no request there).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
 # --- Accounts (django-allauth) ----------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
@@ -197,7 +201,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "members:dashboard"
 ACCOUNT_ADAPTER = "leadit.accounts.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]

@@ -224,6 +224,9 @@ class Invitation(models.Model):
     def is_usable(self) -> bool:
         return self.state == self.State.PENDING
 
+    def get_state_display(self) -> str:
+        return self.State(self.state).label
+
 
 class Pillar(models.Model):
     """One of the three LeadIT 2.0 pillars of work (2024–26)."""
@@ -310,7 +313,9 @@ class MemberCommitment(models.Model):
     class Meta:
         ordering = ["member", "commitment__order", "commitment__pk"]
         constraints = [
-            models.UniqueConstraint(fields=["member", "commitment"], name="member_commitment_unique"),
+            models.UniqueConstraint(
+                fields=["member", "commitment"], name="member_commitment_unique"
+            ),
         ]
 
     def __str__(self) -> str:

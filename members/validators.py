@@ -8,9 +8,13 @@ LOGO_FORMATS = {"PNG", "JPEG", "WEBP"}
 def validate_logo(file) -> None:
     """A logo must really be a PNG, JPEG or WebP image of at most 1 MB — never SVG, which
     can carry script."""
-    if file.size > LOGO_MAX_BYTES:
+    try:
+        size = file.size
+    except OSError as exc:  # a stored logo whose file has gone missing
+        raise ValidationError("The logo file cannot be read; upload it again.") from exc
+    if size > LOGO_MAX_BYTES:
         raise ValidationError(
-            "The logo is %(size)s KB; the limit is 1024 KB.", params={"size": file.size // 1024}
+            "The logo is %(size)s KB; the limit is 1024 KB.", params={"size": size // 1024}
         )
     position = file.tell() if hasattr(file, "tell") else 0
     try:

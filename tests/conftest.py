@@ -5,7 +5,8 @@ import pytest
 import redis
 from django.core.cache import cache
 
-from tests.factories.users import StaffFactory, UserFactory
+from tests.factories.members import EditorFactory
+from tests.factories.users import StaffFactory
 
 
 def pytest_sessionstart(session):
@@ -47,9 +48,9 @@ def staff_user(db):
 
 @pytest.fixture
 def member_user(db):
-    """A signed-in user who is not staff. Until the members app lands this is simply a
-    user of some other organisation; the members issue makes it another member's editor."""
-    return UserFactory()
+    """A user who is not staff and edits a member of their own ("another member's user"
+    for any object that is not theirs); ``member_user.member`` is that member."""
+    return EditorFactory()
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ def test_login_with_email_and_password_signs_the_user_in(client):
     response = client.post(LOGIN, {"login": "editor@member.example", "password": PASSWORD})
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("home")
+    assert response["Location"] == reverse("members:dashboard")
     page = client.get(reverse("home")).content.decode()
     assert f"Signed in as <strong>{user.email}</strong>" in page
 

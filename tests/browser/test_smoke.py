@@ -30,6 +30,6 @@ def test_home_page_and_staff_sign_in(page, live_server, axe_check, csp_violation
     page.get_by_role("button", name="Sign In").click()
 
     expect(page.get_by_text(f"Signed in as {staff.email}", exact=True)).to_be_visible()
-    page.get_by_role("link", name="Admin").click()
+    page.get_by_role("banner").get_by_role("link", name="Admin", exact=True).click()
     expect(page.get_by_role("heading", name="Portal administration")).to_be_visible()
     assert csp_violations == []

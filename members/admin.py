@@ -1,0 +1,374 @@
+"""The secretariat's admin for members: every change keeps history (SimpleHistoryAdmin),
+members and contacts import and export as spreadsheets, invitations go out through
+``services`` (never a bare save), and hiding an update asks for a reason."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from import_export.formats.base_formats import CSV, XLSX
+from simple_history.admin import SimpleHistoryAdmin
+
+from leadit.spreadsheets import PortalImportExportMixin
+
+from . import services
+from .models import (
+    Commitment,
+    Contact,
+    ImpactStory,
+    Invitation,
+    Member,
+    MemberCommitment,
+    MembershipRole,
+    Milestone,
+    Pillar,
+    PillarEngagement,
+    ProgressUpdate,
+)
+from .resources import ContactResource, MemberResource
+
+# Web addresses typed without a scheme are taken as https:// (Django 6's default, asked for
+# explicitly: Django 5.2 warns otherwise).
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+
+
+def _errors(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+# --- Members and the people at them --------------------------------------------------------
+
+
+class ContactInline(admin.TabularInline):
+    model = Contact
+    extra = 0
+    fields = ["name", "email", "role_title", "is_primary", "receives_newsletter"]
+
+
+class MembershipRoleInline(admin.TabularInline):
+    """Roles come from accepted invitations; here they can only be seen and removed."""
+
+    model = MembershipRole
+    extra = 0
+    fields = ["user", "role", "created_at"]
+    readonly_fields = fields
+    verbose_name = "editor"
+    verbose_name_plural = "editors (from accepted invitations)"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class PillarEngagementInline(admin.TabularInline):
+    model = PillarEngagement
+    extra = 0
+    fields = ["pillar", "role", "note"]
+
+
+@admin.register(Member)
+class MemberAdmin(PortalImportExportMixin, SimpleHistoryAdmin):
+    resource_classes = [MemberResource]
+    formats = [CSV, XLSX]
+    formfield_overrides = HTTPS_URLS
+    list_display = ["name", "kind", "country", "economy_group", "status", "joined_on"]
+    list_filter = ["kind", "status", "economy_group", "sectors", "pillar_engagements__pillar"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["sectors"]
+    date_hierarchy = "joined_on"
+    inlines = [ContactInline, MembershipRoleInline, PillarEngagementInline]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "kind", "country", "economy_group", "status"]}),
+        ("Profile", {"fields": ["joined_on", "sectors", "logo", "website", "description"]}),
+        ("Contact details", {"fields": ["contact_details_public"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).editable_by(request.user)
+
+
+@admin.register(Contact)
+class ContactAdmin(PortalImportExportMixin, SimpleHistoryAdmin):
+    resource_classes = [ContactResource]
+    formats = [CSV, XLSX]
+    list_display = ["name", "email", "member", "role_title", "is_primary", "receives_newsletter"]
+    list_filter = ["is_primary", "receives_newsletter", "member__kind"]
+    list_select_related = ["member"]
+    search_fields = ["name", "email", "member__name"]
+    autocomplete_fields = ["member"]
+
+
+@admin.register(MembershipRole)
+class MembershipRoleAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "member", "role", "created_at"]
+    list_filter = ["role"]
+    list_select_related = ["user", "member"]
+    search_fields = ["user__email", "member__name"]
+    autocomplete_fields = ["user", "member"]
+
+
+# --- Invitations ---------------------------------------------------------------------------
+
+
+class InvitationStateFilter(admin.SimpleListFilter):
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return Invitation.State.choices
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        open_ = Q(accepted_at__isnull=True, revoked_at__isnull=True)
+        return {
+            Invitation.State.PENDING: queryset.filter(open_, expires_at__gt=now),
+            Invitation.State.ACCEPTED: queryset.filter(accepted_at__isnull=False),
+            Invitation.State.REVOKED: queryset.filter(revoked_at__isnull=False),
+            Invitation.State.EXPIRED: queryset.filter(open_, expires_at__lte=now),
+        }.get(self.value(), queryset)
+
+
+class InvitationAddForm(forms.ModelForm):
+    class Meta:
+        model = Invitation
+        fields = ["member", "email"]
+        help_texts = {
+            "email": "The person gets an e-mail with a one-time link; it expires in "
+            f"{services.INVITATION_VALID_DAYS} days.",
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        member, email = cleaned.get("member"), cleaned.get("email")
+        if member and email:
+            email = email.strip().lower()
+            open_invitations = Invitation.objects.filter(
+                member=member,
+                email__iexact=email,
+                accepted_at__isnull=True,
+                revoked_at__isnull=True,
+            )
+            if open_invitations.exists():
+                raise ValidationError(
+                    f"{email} already has an open invitation to {member}: "
+                    "resend that one (or revoke it first)."
+                )
+            if member.roles.filter(user__email__iexact=email).exists():
+                raise ValidationError(f"{email} is already an editor of {member}.")
+        return cleaned
+
+
+@admin.register(Invitation)
+class InvitationAdmin(SimpleHistoryAdmin):
+    list_display = ["email", "member", "state_display", "sent_at", "expires_at", "send_count"]
+    list_filter = [InvitationStateFilter, "member"]
+    list_select_related = ["member"]
+    search_fields = ["email", "member__name"]
+    autocomplete_fields = ["member"]
+    date_hierarchy = "created_at"
+    actions = ["resend", "revoke"]
+    readonly_fields = [
+        "email",
+        "member",
+        "role",
+        "state_display",
+        "invited_by",
+        "created_at",
+        "sent_at",
+        "send_count",
+        "expires_at",
+        "accepted_at",
+        "accepted_by",
+        "revoked_at",
+    ]
+
+    @admin.display(description="state")
+    def state_display(self, invitation):
+        return invitation.get_state_display()
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = InvitationAddForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        return ["member", "email"] if obj is None else self.readonly_fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        """A new invitation is created and e-mailed by the service, never saved bare;
+        an existing one is only changed through the actions."""
+        if change:
+            return
+        created = services.invitation_create(
+            member=form.cleaned_data["member"],
+            email=form.cleaned_data["email"],
+            invited_by=request.user,
+            base_url=request.build_absolute_uri("/"),
+        )
+        obj.pk = created.pk
+        obj.refresh_from_db()
+        self.message_user(request, f"Invitation e-mailed to {created.email}.", messages.SUCCESS)
+
+    @admin.action(description="Resend the selected invitations (new link)", permissions=["change"])
+    def resend(self, request, queryset):
+        base_url = request.build_absolute_uri("/")
+        sent = 0
+        for invitation in queryset.select_related("member"):
+            try:
+                services.invitation_resend(invitation=invitation, base_url=base_url)
+            except ValidationError as exc:
+                self.message_user(
+                    request, f"Invitation of {invitation.email}: {_errors(exc)}", messages.ERROR
+                )
+            else:
+                sent += 1
+        if sent:
+            self.message_user(
+                request, f"{sent} invitation(s) sent again with a new link.", messages.SUCCESS
+            )
+
+    @admin.action(description="Revoke the selected invitations", permissions=["change"])
+    def revoke(self, request, queryset):
+        revoked = 0
+        for invitation in queryset.select_related("member"):
+            try:
+                services.invitation_revoke(invitation=invitation)
+            except ValidationError as exc:
+                self.message_user(
+                    request, f"Invitation of {invitation.email}: {_errors(exc)}", messages.ERROR
+                )
+            else:
+                revoked += 1
+        if revoked:
+            self.message_user(request, f"{revoked} invitation(s) revoked.", messages.SUCCESS)
+
+
+# --- Commitments and pillars ---------------------------------------------------------------
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(SimpleHistoryAdmin):
+    list_display = ["text", "category", "order", "is_active"]
+    list_display_links = ["text"]
+    list_editable = ["order", "is_active"]
+    list_filter = ["category", "is_active"]
+    search_fields = ["text"]
+
+
+@admin.register(MemberCommitment)
+class MemberCommitmentAdmin(SimpleHistoryAdmin):
+    list_display = ["member", "commitment", "status", "updated_at", "updated_by"]
+    list_filter = ["status", "commitment__category"]
+    list_select_related = ["member", "commitment", "updated_by"]
+    search_fields = ["member__name", "commitment__text"]
+    autocomplete_fields = ["member"]
+    readonly_fields = ["updated_at", "updated_by"]
+
+
+@admin.register(Pillar)
+class PillarAdmin(SimpleHistoryAdmin):
+    list_display = ["number", "title", "slug"]
+    list_display_links = ["number", "title"]
+    prepopulated_fields = {"slug": ["title"]}
+
+
+@admin.register(PillarEngagement)
+class PillarEngagementAdmin(SimpleHistoryAdmin):
+    list_display = ["member", "pillar", "role"]
+    list_filter = ["pillar", "role"]
+    list_select_related = ["member", "pillar"]
+    search_fields = ["member__name"]
+    autocomplete_fields = ["member"]
+
+
+# --- Progress and impact -------------------------------------------------------------------
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "date"]
+    search_fields = ["name"]
+    date_hierarchy = "date"
+
+
+class HideReasonForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+        help_text="The member sees this reason on their edit page.",
+    )
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise ValidationError("Give the member a reason for hiding their update.")
+        return reason
+
+
+@admin.register(ProgressUpdate)
+class ProgressUpdateAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "member", "status", "published_at"]
+    list_filter = ["status", "milestone"]
+    list_select_related = ["member"]
+    search_fields = ["title", "member__name"]
+    autocomplete_fields = ["member"]
+    date_hierarchy = "published_at"
+    readonly_fields = ["author", "created_at", "updated_at"]
+    actions = ["hide_with_reason"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).editable_by(request.user)
+
+    @admin.action(description="Hide with reason…", permissions=["change"])
+    def hide_with_reason(self, request, queryset):
+        """First an intermediate page asking for the reason; its form posts back here."""
+        form = HideReasonForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            hidden = 0
+            for update in queryset:
+                try:
+                    services.progress_update_hide(update=update, reason=form.cleaned_data["reason"])
+                except ValidationError as exc:
+                    self.message_user(request, f"{update}: {_errors(exc)}", messages.ERROR)
+                else:
+                    hidden += 1
+            if hidden:
+                self.message_user(
+                    request,
+                    f"{hidden} progress update(s) hidden; the member sees the reason.",
+                    messages.SUCCESS,
+                )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Hide progress updates",
+            "opts": self.model._meta,
+            "updates": queryset.select_related("member"),
+            "form": form,
+            "action_name": "hide_with_reason",
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(
+            request, "admin/members/progressupdate/hide_with_reason.html", context
+        )
+
+
+@admin.register(ImpactStory)
+class ImpactStoryAdmin(SimpleHistoryAdmin):
+    formfield_overrides = HTTPS_URLS
+    list_display = ["title", "member", "date", "is_published"]
+    list_filter = ["is_published"]
+    list_select_related = ["member"]
+    search_fields = ["title", "member__name"]
+    autocomplete_fields = ["member"]
+    date_hierarchy = "date"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).editable_by(request.user)

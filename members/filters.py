@@ -1,0 +1,122 @@
+"""The filters of the public member directory (``/members/?kind=company&sector=steel``).
+
+Every filter lives in the query string so a filtered view can be shared. A value the
+directory does not know (``?kind=planet``) fails that filter's validation; the filter is
+then left out (django-filter filters only with ``cleaned_data``) and the page says so.
+"""
+
+import django_filters
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import QueryDict
+from django_countries import countries
+from django_filters.fields import ModelChoiceField
+
+from tracker.models import Sector
+
+from .models import Member, Pillar
+
+# The statuses a visitor may filter on: prospective members are never public.
+PUBLIC_STATUS_CHOICES = [
+    (Member.Status.ACTIVE.value, Member.Status.ACTIVE.label),
+    (Member.Status.FORMER.value, Member.Status.FORMER.label),
+]
+
+
+class PillarSlugOrNumberField(ModelChoiceField):
+    """A pillar named by its slug (``?pillar=technology-transfer``) or number (``?pillar=2``)."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip().isdigit():
+            value = value.strip()
+            pillar = self.queryset.filter(number=int(value)).first() if len(value) <= 4 else None
+            if pillar is None:
+                raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+            return pillar
+        return super().to_python(value)
+
+
+class PillarFilter(django_filters.ModelChoiceFilter):
+    field_class = PillarSlugOrNumberField
+
+
+def _country_choices():
+    return list(countries)
+
+
+class MemberFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="Name contains", method="filter_name", max_length=200, strip=True
+    )
+    kind = django_filters.ChoiceFilter(label="Kind", choices=Member.Kind.choices)
+    country = django_filters.ChoiceFilter(label="Country", choices=_country_choices)
+    sector = django_filters.ModelChoiceFilter(
+        label="Sector",
+        field_name="sectors",
+        queryset=Sector.objects.all(),
+        to_field_name="slug",
+        distinct=True,
+    )
+    pillar = PillarFilter(
+        label="Pillar",
+        field_name="pillar_engagements__pillar",
+        queryset=Pillar.objects.all(),
+        to_field_name="slug",
+        distinct=True,
+    )
+    economy_group = django_filters.ChoiceFilter(
+        label="Economy group", choices=Member.EconomyGroup.choices
+    )
+    status = django_filters.ChoiceFilter(label="Status", choices=PUBLIC_STATUS_CHOICES)
+
+    class Meta:
+        model = Member
+        fields = ["q", "kind", "country", "sector", "pillar", "economy_group", "status"]
+
+    def __init__(self, data=None, *args, **kwargs):
+        # ISO codes are accepted in either case: ?country=se is Sweden.
+        if data is not None and data.get("country"):
+            data = data.copy() if isinstance(data, QueryDict) else dict(data)
+            data["country"] = data["country"].strip().upper()
+        super().__init__(data, *args, **kwargs)
+
+    def filter_name(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(name__icontains=value) if value else queryset
+
+    # --- what the page says about the filters --------------------------------------------
+
+    def queryset_without(self, name: str) -> QuerySet:
+        """The members matching every valid filter except ``name``: the base of that
+        filter's facet counts (how many results each of its options would give)."""
+        self.errors  # noqa: B018 - validates the form, as ``qs`` does
+        queryset = self.queryset.all()
+        for other, value in self.form.cleaned_data.items():
+            if other != name:
+                queryset = self.filters[other].filter(queryset, value)
+        return queryset
+
+    def active(self) -> list[tuple[str, str, str]]:
+        """``(parameter, label, value shown)`` of each filter in use with a valid value."""
+        self.errors  # noqa: B018
+        shown = []
+        for name in self.Meta.fields:
+            value = self.form.cleaned_data.get(name)
+            if value in (None, ""):
+                continue
+            label = self.filters[name].label
+            if name == "country":
+                value = countries.name(value)
+            elif name in ("kind", "economy_group", "status"):
+                value = dict(self.filters[name].extra["choices"])[value]
+            elif name == "q":
+                value = f"“{value}”"
+            shown.append((name, label, str(value)))
+        return shown
+
+    def ignored(self) -> list[tuple[str, str, str]]:
+        """``(parameter, label, value given)`` of each filter whose value is unknown."""
+        return [
+            (name, self.filters[name].label, self.data.get(name, ""))
+            for name in self.Meta.fields
+            if name in self.errors
+        ]

@@ -1,0 +1,247 @@
+"""Non-trivial reads of the members app.
+
+Sections: the public directory and the public profile (members/views/public.py); other
+sections may follow below.
+
+Public pages read in a constant number of queries, whatever the number of members,
+commitments, updates or stories (``tests/members/test_public_pages.py`` asserts it).
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.http import QueryDict
+from django_countries import countries
+
+from tracker.models import Sector
+
+from .filters import PUBLIC_STATUS_CHOICES, MemberFilter
+from .models import (
+    Commitment,
+    Contact,
+    Member,
+    MemberCommitment,
+    Pillar,
+    PillarEngagement,
+)
+
+# --- The public directory: /members/ ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FacetOption:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass(frozen=True)
+class Facet:
+    name: str  # the query-string parameter
+    label: str
+    options: list[FacetOption] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class MemberDirectory:
+    filterset: MemberFilter
+    members: QuerySet[Member]  # filtered, ordered by name, with what a row shows prefetched
+    facets: list[Facet]
+
+
+def member_directory(*, data: QueryDict) -> MemberDirectory:
+    """Public members filtered by ``data`` (the query string), with facet counts.
+
+    Each facet counts, for each of its options, the members that would be listed with
+    that option chosen and every *other* filter kept; one aggregate query per facet.
+    """
+    filterset = MemberFilter(data, queryset=Member.objects.public())
+    members = filterset.qs.prefetch_related(
+        "sectors",
+        Prefetch(
+            "pillar_engagements",
+            queryset=PillarEngagement.objects.select_related("pillar").order_by("pillar__number"),
+        ),
+    )
+    return MemberDirectory(
+        filterset=filterset, members=members, facets=_directory_facets(filterset)
+    )
+
+
+def _in(filterset: MemberFilter, name: str, path: str = "pk") -> Q:
+    """Matches rows whose ``path`` is a member listed with every filter but ``name``."""
+    return Q(**{f"{path}__in": filterset.queryset_without(name).values("pk")})
+
+
+def _choice_facet(
+    filterset: MemberFilter, name: str, choices: list[tuple[str, str]], base: QuerySet
+) -> Facet:
+    counts = dict(
+        base.order_by()
+        .values_list(name)
+        .annotate(n=Count("pk", filter=_in(filterset, name)))
+        .values_list(name, "n")
+    )
+    selected = _selected(filterset, name)
+    return Facet(
+        name=name,
+        label=filterset.filters[name].label,
+        options=[
+            FacetOption(value, str(label), counts.get(value, 0), value == selected)
+            for value, label in choices
+        ],
+    )
+
+
+def _selected(filterset: MemberFilter, name: str) -> str:
+    value = filterset.form.cleaned_data.get(name)
+    if value is None:
+        return ""
+    return getattr(value, "slug", value)
+
+
+def _directory_facets(filterset: MemberFilter) -> list[Facet]:
+    public = Member.objects.public()
+    facets = [
+        _choice_facet(filterset, "kind", Member.Kind.choices, public),
+    ]
+
+    # Countries: only those of public members, by name.
+    country_counts = dict(
+        public.order_by()
+        .values_list("country")
+        .annotate(n=Count("pk", filter=_in(filterset, "country")))
+        .values_list("country", "n")
+    )
+    selected = _selected(filterset, "country")
+    country_options = [
+        FacetOption(code, countries.name(code), n, code == selected)
+        for code, n in country_counts.items()
+    ]
+    facets.append(
+        Facet(
+            "country",
+            "Country",
+            sorted(country_options, key=lambda option: option.label),
+        )
+    )
+
+    sectors = Sector.objects.annotate(
+        n=Count("members", filter=_in(filterset, "sector", "members"), distinct=True)
+    )
+    selected = _selected(filterset, "sector")
+    facets.append(
+        Facet(
+            "sector",
+            "Sector",
+            [FacetOption(s.slug, s.name, s.n, s.slug == selected) for s in sectors],
+        )
+    )
+
+    pillars = Pillar.objects.annotate(
+        n=Count(
+            "engagements__member",
+            filter=_in(filterset, "pillar", "engagements__member"),
+            distinct=True,
+        )
+    )
+    selected = _selected(filterset, "pillar")
+    facets.append(
+        Facet(
+            "pillar",
+            "Pillar",
+            [FacetOption(p.slug, str(p), p.n, p.slug == selected) for p in pillars],
+        )
+    )
+
+    facets.append(
+        _choice_facet(
+            filterset,
+            "economy_group",
+            Member.EconomyGroup.choices,
+            public.exclude(economy_group=""),
+        )
+    )
+    facets.append(_choice_facet(filterset, "status", PUBLIC_STATUS_CHOICES, public))
+    return facets
+
+
+# --- One member's public profile: /members/<slug>/ ----------------------------------------
+
+COMMITMENT_CATEGORY_ORDER = Case(
+    *(
+        When(commitment__category=value, then=Value(index))
+        for index, value in enumerate(Commitment.Category.values)
+    ),
+    output_field=IntegerField(),
+)
+
+
+@dataclass(frozen=True)
+class CommitmentGroup:
+    category: str
+    label: str
+    commitments: list[MemberCommitment]
+
+
+def member_profile_load(*, member: Member) -> Member:
+    """Load onto ``member`` everything its public profile shows, in a fixed number of
+    queries, and return it. What it adds (read by ``members/includes/profile_body.html``):
+
+    - ``profile_sectors``: its sectors;
+    - ``commitment_groups``: ``CommitmentGroup`` list, Support / Engage / Promote, each with
+      the member's commitments (active catalogue entries only);
+    - ``profile_engagements``: pillar engagements, by pillar number;
+    - ``public_updates``: published progress updates, newest first (never drafts or hidden);
+    - ``public_stories``: published impact stories, newest first;
+    - ``public_contact``: the primary contact if ``contact_details_public``, else None;
+    - ``last_updated``: the latest change to the member or to what its profile shows.
+
+    It shows what the *public* sees, so the self-service preview can use it too.
+    """
+    member.profile_sectors = list(member.sectors.all())
+    commitments = list(
+        member.commitments.filter(commitment__is_active=True)
+        .select_related("commitment")
+        .order_by(COMMITMENT_CATEGORY_ORDER, "commitment__order", "commitment__pk")
+    )
+    member.commitment_groups = [
+        CommitmentGroup(
+            category=value,
+            label=label,
+            commitments=[c for c in commitments if c.commitment.category == value],
+        )
+        for value, label in Commitment.Category.choices
+        if any(c.commitment.category == value for c in commitments)
+    ]
+    member.profile_engagements = list(
+        member.pillar_engagements.select_related("pillar").order_by("pillar__number")
+    )
+    member.public_updates = list(
+        member.progress_updates.published()
+        .select_related("milestone")
+        .order_by("-published_at", "-pk")
+    )
+    member.public_stories = list(
+        member.impact_stories.filter(is_published=True).order_by("-date", "-pk")
+    )
+    member.public_contact = (
+        Contact.objects.filter(member=member, is_primary=True).first()
+        if member.contact_details_public
+        else None
+    )
+    member.last_updated = max(
+        [member.updated_at]
+        + [c.updated_at for c in commitments]
+        + [u.updated_at for u in member.public_updates]
+        + [s.updated_at for s in member.public_stories]
+    )
+    return member
+
+
+def member_public_profile(*, slug: str) -> Member | None:
+    """The public member with this slug, loaded for its profile; None if there is none
+    (unknown slug, or a prospective member)."""
+    member = Member.objects.public().filter(slug=slug).first()
+    return member_profile_load(member=member) if member else None

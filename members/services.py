@@ -1,0 +1,289 @@
+"""Writes of the members app: each a keyword-only function in one transaction."""
+
+import datetime
+import logging
+import secrets
+from collections.abc import Iterable, Mapping
+from datetime import timedelta
+from typing import Literal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models.fields.files import FieldFile
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from leadit.jobs import job_enqueue
+
+from .models import (
+    Commitment,
+    ImpactStory,
+    Invitation,
+    Member,
+    MemberCommitment,
+    MembershipRole,
+    Milestone,
+    Pillar,
+    PillarEngagement,
+    ProgressUpdate,
+    hash_invitation_key,
+)
+
+logger = logging.getLogger(__name__)
+
+INVITATION_VALID_DAYS = 14
+
+
+def _new_key(invitation: Invitation) -> str:
+    key = secrets.token_urlsafe(32)
+    invitation.key_hash = hash_invitation_key(key)
+    invitation.expires_at = timezone.now() + timedelta(days=INVITATION_VALID_DAYS)
+    return key
+
+
+def invitation_find(*, key: str) -> Invitation | None:
+    return (
+        Invitation.objects.select_related("member")
+        .filter(key_hash=hash_invitation_key(key))
+        .first()
+    )
+
+
+def _invitation_send(*, invitation: Invitation, key: str, base_url: str) -> None:
+    link = base_url.rstrip("/") + reverse("members:invitation", kwargs={"key": key})
+    context = {"invitation": invitation, "link": link, "valid_days": INVITATION_VALID_DAYS}
+    send_mail(
+        subject=f"[LeadIT] You are invited to keep {invitation.member}'s page up to date",
+        message=render_to_string("members/email/invitation.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[invitation.email],
+    )
+    invitation.sent_at = timezone.now()
+    invitation.send_count += 1
+    invitation.save(update_fields=["sent_at", "send_count"])
+
+
+def invitation_create(*, member: Member, email: str, invited_by, base_url: str) -> Invitation:
+    """Invite ``email`` to edit ``member`` and e-mail the one-time link."""
+    email = email.strip().lower()
+    invitation = Invitation(member=member, email=email, invited_by=invited_by)
+    key = _new_key(invitation)
+    invitation.full_clean()
+    with transaction.atomic():
+        invitation.save()
+        _invitation_send(invitation=invitation, key=key, base_url=base_url)
+    return invitation
+
+
+def invitation_resend(*, invitation: Invitation, base_url: str) -> Invitation:
+    """Send a fresh link (the old one stops working) with a new expiry date."""
+    if invitation.state in (Invitation.State.ACCEPTED, Invitation.State.REVOKED):
+        raise ValidationError(f"This invitation is {invitation.get_state_display().lower()}.")
+    with transaction.atomic():
+        key = _new_key(invitation)
+        invitation.save(update_fields=["key_hash", "expires_at"])
+        _invitation_send(invitation=invitation, key=key, base_url=base_url)
+    return invitation
+
+
+def invitation_revoke(*, invitation: Invitation) -> Invitation:
+    if invitation.state == Invitation.State.ACCEPTED:
+        raise ValidationError("An accepted invitation cannot be revoked; remove the role.")
+    invitation.revoked_at = invitation.revoked_at or timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    return invitation
+
+
+def invitation_accept(*, invitation: Invitation, user) -> MembershipRole:
+    """Grant the invited role to ``user``, whose verified address must be the invited one."""
+    with transaction.atomic():
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if not invitation.is_usable:
+            raise ValidationError(f"This invitation is {invitation.get_state_display().lower()}.")
+        if user.email.lower() != invitation.email.lower():
+            raise ValidationError(
+                f"This invitation is for {invitation.email}; you are signed in as {user.email}."
+            )
+        role, _ = MembershipRole.objects.get_or_create(
+            user=user, member=invitation.member, defaults={"role": invitation.role}
+        )
+        invitation.accepted_at = timezone.now()
+        invitation.accepted_by = user
+        invitation.save(update_fields=["accepted_at", "accepted_by"])
+    logger.info("Invitation %s accepted by user %s", invitation.pk, user.pk)
+    return role
+
+
+def member_commitments_ensure(*, member: Member) -> list[MemberCommitment]:
+    """Every active commitment of the catalogue has a row for this member."""
+    existing = set(member.commitments.values_list("commitment_id", flat=True))
+    for commitment in Commitment.objects.filter(is_active=True).exclude(pk__in=existing):
+        MemberCommitment.objects.create(member=member, commitment=commitment)
+    return list(member.commitments.select_related("commitment").filter(commitment__is_active=True))
+
+
+def progress_update_publish(*, update: ProgressUpdate, by) -> ProgressUpdate:
+    """Publish a draft (or a withdrawn update) and tell the secretariat by e-mail."""
+    if update.status == ProgressUpdate.Status.HIDDEN:
+        raise ValidationError(
+            "The secretariat has hidden this update; edit it and ask them to review it."
+        )
+    with transaction.atomic():
+        update.status = ProgressUpdate.Status.PUBLISHED
+        update.published_at = update.published_at or timezone.now()
+        update.full_clean()
+        update.save(update_fields=["status", "published_at", "updated_at"])
+        from .tasks import notify_secretariat_of_progress_update
+
+        job_enqueue(
+            task=notify_secretariat_of_progress_update,
+            description=f"Tell the secretariat about “{update.title}” ({update.member})",
+            update_id=update.pk,
+        )
+    return update
+
+
+def progress_update_withdraw(*, update: ProgressUpdate) -> ProgressUpdate:
+    """Back to draft: no longer on the public page."""
+    if update.status == ProgressUpdate.Status.PUBLISHED:
+        update.status = ProgressUpdate.Status.DRAFT
+        update.save(update_fields=["status", "updated_at"])
+    return update
+
+
+def progress_update_hide(*, update: ProgressUpdate, reason: str) -> ProgressUpdate:
+    """Staff take an update off the public page; the member sees the reason."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError("Give the member a reason for hiding their update.")
+    update.status = ProgressUpdate.Status.HIDDEN
+    update.hidden_reason = reason
+    update.full_clean()
+    update.save(update_fields=["status", "hidden_reason", "updated_at"])
+    return update
+
+
+# --- Member self-service: what a member's own editors change (members/views/edit.py) ------
+
+
+def member_profile_update(
+    *,
+    member: Member,
+    description: str,
+    website: str,
+    logo: UploadedFile | FieldFile | Literal[False] | None,
+    contact_details_public: bool,
+) -> Member:
+    """Change what a member's editors may change about it. Name, slug, kind, status,
+    country and economy group are the secretariat's (the admin).
+
+    ``logo``: a new upload replaces the logo, ``False`` removes it, anything else keeps it.
+    The stored logo is validated again only when it is new.
+    """
+    member.description = description
+    member.website = website
+    member.contact_details_public = contact_details_public
+    exclude = ["logo"]
+    if logo is False:
+        member.logo = ""
+    elif isinstance(logo, UploadedFile):
+        member.logo = logo
+        exclude = []
+    member.full_clean(exclude=exclude)
+    with transaction.atomic():
+        member.save(
+            update_fields=["description", "website", "logo", "contact_details_public", "updated_at"]
+        )
+    return member
+
+
+def member_commitments_update(*, member: Member, changed: Iterable[MemberCommitment], by) -> int:
+    """Save ``member``'s edited commitment rows (status, evidence, links), each marked as
+    updated by ``by``. Returns how many were saved."""
+    changed = list(changed)
+    for row in changed:
+        if row.member_id != member.pk:
+            raise ValidationError("A commitment of another member cannot be changed here.")
+        row.updated_by = by
+        row.full_clean()
+    with transaction.atomic():
+        for row in changed:
+            row.save()
+    return len(changed)
+
+
+def member_pillars_update(*, member: Member, choices: Mapping[Pillar, tuple[str, str]]) -> None:
+    """Set ``member``'s engagement in each pillar of ``choices`` to ``(role, note)``; an
+    empty role means not engaged, and removes the engagement."""
+    existing = {e.pillar_id: e for e in member.pillar_engagements.all()}
+    with transaction.atomic():
+        for pillar, (role, note) in choices.items():
+            engagement = existing.get(pillar.pk)
+            if not role:
+                if engagement is not None:
+                    engagement.delete()
+                continue
+            if engagement is None:
+                engagement = PillarEngagement(member=member, pillar=pillar)
+            elif (engagement.role, engagement.note) == (role, note):
+                continue
+            engagement.role = role
+            engagement.note = note
+            engagement.full_clean()
+            engagement.save()
+
+
+def progress_update_save(
+    *,
+    member: Member,
+    update: ProgressUpdate | None = None,
+    title: str,
+    milestone: Milestone | None,
+    body: str,
+    author,
+) -> ProgressUpdate:
+    """A new draft of ``member`` (``update`` None, written by ``author``), or an edit of one
+    of its updates that keeps its status: published stays published, hidden stays hidden."""
+    if update is None:
+        update = ProgressUpdate(member=member, author=author, status=ProgressUpdate.Status.DRAFT)
+    elif update.member_id != member.pk:
+        raise ValidationError("An update of another member cannot be changed here.")
+    update.title = title
+    update.milestone = milestone
+    update.body = body
+    update.full_clean()
+    with transaction.atomic():
+        update.save()
+    return update
+
+
+def impact_story_save(
+    *,
+    member: Member,
+    story: ImpactStory | None = None,
+    title: str,
+    date: datetime.date,
+    what_changed: str,
+    leadit_contribution: str,
+    evidence_link: str,
+    is_published: bool,
+) -> ImpactStory:
+    """Create an impact story of ``member`` (``story`` None) or change one of its stories."""
+    if story is None:
+        story = ImpactStory(member=member)
+    elif story.member_id != member.pk:
+        raise ValidationError("A story of another member cannot be changed here.")
+    story.title = title
+    story.date = date
+    story.what_changed = what_changed
+    story.leadit_contribution = leadit_contribution
+    story.evidence_link = evidence_link
+    story.is_published = is_published
+    story.full_clean()
+    with transaction.atomic():
+        story.save()
+    return story

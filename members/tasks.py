@@ -1,0 +1,45 @@
+import logging
+import smtplib
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+
+from leadit.jobs import background_job
+
+from .models import ProgressUpdate
+
+logger = logging.getLogger(__name__)
+
+
+# A refused connection or a temporary SMTP failure passes; a bad address does not.
+@background_job(
+    name="members.notify_secretariat_of_progress_update",
+    transient=(ConnectionError, TimeoutError, smtplib.SMTPServerDisconnected),
+)
+def notify_secretariat_of_progress_update(*, update_id: int) -> int:
+    update = (
+        ProgressUpdate.objects.select_related("member", "milestone", "author")
+        .filter(pk=update_id)
+        .first()
+    )
+    if update is None:
+        logger.info("Progress update %s is gone; no notification", update_id)
+        return 0
+    # The secretariat's shared address if configured, else every active staff user.
+    recipients = settings.ADMIN_NOTIFICATION_EMAILS or sorted(
+        get_user_model()
+        .objects.filter(is_staff=True, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    if not recipients:
+        return 0
+    context = {"update": update, "site_url": settings.SITE_URL}
+    return send_mail(
+        subject=f"[LeadIT] {update.member} published a progress update: {update.title}",
+        message=render_to_string("members/email/update_published.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=recipients,
+    )

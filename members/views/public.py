@@ -1,0 +1,96 @@
+"""The public member pages: the directory (/members/) and a member's profile."""
+
+import csv
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from leadit.spreadsheets import escape_formula
+
+from ..selectors import member_directory, member_public_profile
+
+MEMBERS_PER_PAGE = 50
+
+
+def _query_without(request: HttpRequest, *names: str) -> str:
+    """The current query string without ``names`` (and without ``page``)."""
+    query = request.GET.copy()
+    for name in (*names, "page"):
+        query.pop(name, None)
+    encoded = query.urlencode()
+    return f"?{encoded}" if encoded else request.path
+
+
+def member_list(request: HttpRequest) -> HttpResponse:
+    directory = member_directory(data=request.GET)
+    filterset = directory.filterset
+    # A page number that is not a number gives the first page; past the end, the last.
+    page = Paginator(directory.members, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
+    active = [
+        {"label": label, "value": value, "remove_url": _query_without(request, name)}
+        for name, label, value in filterset.active()
+    ]
+    context = {
+        "page_obj": page,
+        "members": page.object_list,
+        "facets": directory.facets,
+        "query": filterset.form.cleaned_data.get("q", ""),
+        "active_filters": active,
+        "ignored_filters": filterset.ignored(),
+        "clear_url": request.path,
+        "export_query": _query_without(request).removeprefix(request.path),
+    }
+    return render(request, "members/member_list.html", context)
+
+
+def member_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    member = member_public_profile(slug=slug)
+    if member is None:
+        raise Http404("No such member.")
+    return render(request, "members/member_detail.html", {"member": member})
+
+
+EXPORT_COLUMNS = [
+    "name",
+    "kind",
+    "country_code",
+    "country",
+    "economy_group",
+    "sectors",
+    "pillars",
+    "joined_on",
+    "status",
+    "website",
+    "profile_url",
+]
+
+
+def member_export_csv(request: HttpRequest) -> HttpResponse:
+    """The directory exactly as filtered, as CSV (the same query string as /members/)."""
+    members = member_directory(data=request.GET).members
+    stamp = timezone.now().strftime("%Y-%m-%d")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="leadit-members-{stamp}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(EXPORT_COLUMNS)
+    for member in members:
+        row = [
+            member.name,
+            member.get_kind_display(),
+            member.country.code,
+            member.country.name,
+            member.get_economy_group_display(),
+            "; ".join(sector.name for sector in member.sectors.all()),
+            "; ".join(
+                f"{e.pillar.title} ({e.get_role_display()})"
+                for e in member.pillar_engagements.all()
+            ),
+            member.joined_on.isoformat() if member.joined_on else "",
+            member.get_status_display(),
+            member.website,
+            request.build_absolute_uri(member.get_absolute_url()),
+        ]
+        writer.writerow([escape_formula(value) for value in row])
+    return response
