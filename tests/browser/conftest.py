@@ -88,3 +88,29 @@ def axe_check():
         assert problems == [], f"Accessibility violations on {page.url}:\n" + "\n".join(problems)
 
     return check
+
+
+@pytest.fixture
+def sign_in(live_server):
+    """Put a signed-in session for ``user`` into ``page``'s browser context (no form)."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    def sign_in(page, user) -> None:
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.save()
+        page.context.add_cookies(
+            [
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": session.session_key,
+                    "url": live_server.url,
+                }
+            ]
+        )
+
+    return sign_in
