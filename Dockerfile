@@ -29,6 +29,14 @@ RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml
     && pip install -r /tmp/requirements.txt \
     && rm /tmp/requirements.txt
 
+# The world map's country geometry (npm package world-atlas, see package.json) into
+# /app/node_modules. Node and npm are borrowed from the official Node image for this one
+# step (a BuildKit bind mount), so they never end up in the image.
+COPY package.json package-lock.json ./
+RUN --mount=type=bind,from=node:20-bookworm-slim,source=/usr/local,target=/opt/node \
+    PATH=/opt/node/bin:$PATH npm ci --omit=dev --no-audit --no-fund --loglevel=error \
+    && rm -rf /root/.npm
+
 # The whole tree: templates/ and static/ are found through BASE_DIR (/app).
 COPY . .
 RUN pip install --no-deps -e .

@@ -80,7 +80,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
-ROOT_URLCONF = "leadit.urls"
+ROOT_URLCONF = env("ROOT_URLCONF", default="leadit.urls")
 WSGI_APPLICATION = "leadit.wsgi.application"
 
 TEMPLATES = [

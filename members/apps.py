@@ -19,3 +19,30 @@ class MembersConfig(AppConfig):
             signals.accept_invitation_after_signup,
             dispatch_uid="members.accept_invitation_after_signup",
         )
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from leadit.cache import invalidate
+        from tracker.groups import register_derived_group
+
+        from .models import Member
+
+        def leadit_member_countries() -> set[str]:
+            return set(
+                Member.objects.filter(
+                    kind=Member.Kind.COUNTRY, status=Member.Status.ACTIVE
+                ).values_list("country", flat=True)
+            )
+
+        register_derived_group(
+            slug="leadit-members", name="LeadIT member countries", countries=leadit_member_countries
+        )
+
+        # Tracker pages show LeadIT-member badges and groups: a member change makes them stale.
+        def member_changed(sender, **kwargs) -> None:
+            invalidate("tracker", "members")
+
+        post_save.connect(member_changed, sender=Member, dispatch_uid="members-invalidate-save")
+        post_delete.connect(member_changed, sender=Member, dispatch_uid="members-invalidate-del")
+        m2m_changed.connect(
+            member_changed, sender=Member.sectors.through, dispatch_uid="members-invalidate-m2m"
+        )

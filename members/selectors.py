@@ -13,7 +13,7 @@ from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, V
 from django.http import QueryDict
 from django_countries import countries
 
-from tracker.models import Sector
+from tracker.models import Roadmap, Sector
 
 from .filters import PUBLIC_STATUS_CHOICES, MemberFilter
 from .models import (
@@ -196,6 +196,7 @@ def member_profile_load(*, member: Member) -> Member:
     - ``public_updates``: published progress updates, newest first (never drafts or hidden);
     - ``public_stories``: published impact stories, newest first;
     - ``public_contact``: the primary contact if ``contact_details_public``, else None;
+    - ``country_roadmaps``: a country member's national roadmaps in the Tracker;
     - ``last_updated``: the latest change to the member or to what its profile shows.
 
     It shows what the *public* sees, so the self-service preview can use it too.
@@ -230,6 +231,15 @@ def member_profile_load(*, member: Member) -> Member:
         Contact.objects.filter(member=member, is_primary=True).first()
         if member.contact_details_public
         else None
+    )
+    member.country_roadmaps = (
+        list(
+            Roadmap.objects.filter(country=member.country, scope=Roadmap.Scope.NATIONAL)
+            .only("title", "slug", "status", "published_on")
+            .order_by("-published_on", "title")
+        )
+        if member.kind == Member.Kind.COUNTRY
+        else []
     )
     member.last_updated = max(
         [member.updated_at]

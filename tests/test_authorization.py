@@ -15,6 +15,7 @@ from django.utils import timezone
 from leadit.access import Access, access_of
 from members.models import Invitation, hash_invitation_key
 from tests.factories.members import EditorFactory, ImpactStoryFactory, ProgressUpdateFactory
+from tests.factories.tracker import GuideStepFactory, IndustrialProjectFactory, RoadmapFactory
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,11 @@ URL_EXAMPLES: dict[str, object] = {
         for name in ["update_edit", "update_publish", "update_withdraw"]
     },
     "members:story_edit": lambda world: {"slug": world["member"].slug, "pk": world["story"].pk},
+    "tracker:export": lambda world: {"fmt": "csv"},
+    "tracker:roadmap": lambda world: {"slug": world["roadmap"].slug},
+    "tracker:country": lambda world: {"iso2": "SE"},
+    "tracker:project": lambda world: {"slug": world["project"].slug},
+    "tracker:guide_step": lambda world: {"slug": world["guide_step"].slug},
 }
 
 
@@ -159,6 +165,9 @@ def world(member_user, staff_user):
         "update": ProgressUpdateFactory(member=member),
         "story": ImpactStoryFactory(member=member),
         "invitation_key": invitation_key,
+        "roadmap": RoadmapFactory(),
+        "project": IndustrialProjectFactory(),
+        "guide_step": GuideStepFactory(),
     }
 
 

@@ -1,0 +1,30 @@
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import path
+
+from leadit.access import public
+from leadit.cache import cache_public_page
+from leadit.urls import urlpatterns as portal_urlpatterns
+
+CALLS = []
+
+
+@cache_public_page("demo")
+def counted(request):
+    CALLS.append(request.get_full_path())
+    return HttpResponse(f"rendered {len(CALLS)}")
+
+
+@cache_public_page("demo")
+def with_message(request):
+    CALLS.append(request.get_full_path())
+    messages.info(request, f"one-time note {len(CALLS)}")
+    return render(request, "pages/home.html")
+
+
+urlpatterns = [
+    *portal_urlpatterns,
+    path("t/counted/", public(counted)),
+    path("t/message/", public(with_message)),
+]

@@ -1,0 +1,53 @@
+"""Public pages are cached in Redis for anonymous visitors and invalidated on change."""
+
+import pytest
+
+from leadit.cache import invalidate
+from tests.support import urls_cache
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.support.urls_cache")]
+
+
+@pytest.fixture(autouse=True)
+def _calls():
+    urls_cache.CALLS.clear()
+
+
+def test_anonymous_visitors_get_the_cached_page(client):
+    first = client.get("/t/counted/?a=1")
+    second = client.get("/t/counted/?a=1")
+    other_query = client.get("/t/counted/?a=2")
+
+    assert first.content == second.content == b"rendered 1"
+    assert other_query.content == b"rendered 2"
+
+
+def test_invalidating_the_namespace_renders_the_page_again(client):
+    client.get("/t/counted/")
+
+    invalidate("demo")
+
+    assert client.get("/t/counted/").content == b"rendered 2"
+
+
+def test_signed_in_users_always_get_a_fresh_page(member_client):
+    member_client.get("/t/counted/")
+
+    assert member_client.get("/t/counted/").content == b"rendered 2"
+
+
+def test_a_page_that_showed_a_one_time_message_is_not_stored(client):
+    first = client.get("/t/message/").content.decode()
+    second = client.get("/t/message/").content.decode()
+
+    assert "one-time note 1" in first
+    assert "one-time note 2" in second
+
+
+def test_cached_pages_still_carry_the_security_headers(client):
+    client.get("/t/counted/")
+
+    cached = client.get("/t/counted/")
+
+    assert "script-src 'self'" in cached["Content-Security-Policy"]
+    assert cached["X-Frame-Options"] == "DENY"

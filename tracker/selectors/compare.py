@@ -1,0 +1,542 @@
+"""Reads for the comparison page ``/tracker/compare/`` and its CSV ``/tracker/compare.csv``:
+2–4 countries (``?c=SE&c=IN``) or 2–4 roadmaps (``?r=<slug>&r=<slug>``) side by side.
+
+The comparison is one table (``Comparison.rows`` × ``Comparison.columns``) that both the
+page and the CSV show, so the download is exactly what is on the screen. Bad input never
+fails: unknown codes, duplicates, too many or too few, countries mixed with roadmaps are
+each reported in ``CompareSelection.notes`` and the rest is compared.
+
+Queries: a fixed number for a given URL, whatever the number of roadmaps, targets and
+projects in the database (``tests/tracker/test_compare.py`` asserts it).
+"""
+
+import datetime
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.db.models import Prefetch
+from django.http import QueryDict
+from django.urls import reverse
+from django_countries import countries
+
+from ..models import IndustrialProject, Roadmap, Source, Target
+from .countries import (
+    badges_by_country,
+    country_code_clean,
+    country_name,
+    net_zero_of,
+    project_summaries_by_country,
+    project_summary_of,
+    target_value_display,
+    targets_of_countries_q,
+)
+
+MAX_COLUMNS = 4
+MAX_TOKENS = 50  # values read from one query string; anything past it is not looked at
+MAX_NAMED = 10  # unknown values named in a note
+SLUG_SHAPE = re.compile(r"[-\w]{1,200}")
+
+
+@dataclass(frozen=True)
+class Note:
+    level: str  # "info" or "warning"
+    text: str
+
+
+@dataclass(frozen=True)
+class CompareSelection:
+    mode: str  # "countries" or "roadmaps"
+    keys: list[str]  # ISO codes or roadmap slugs: known, unique, at most four, in order given
+    notes: list[Note]
+
+    @property
+    def query(self) -> str:
+        """The canonical query string of this selection (without "?")."""
+        param = "c" if self.mode == "countries" else "r"
+        return urlencode([(param, key) for key in self.keys])
+
+    def query_without(self, key: str) -> str:
+        param = "c" if self.mode == "countries" else "r"
+        return urlencode([(param, k) for k in self.keys if k != key])
+
+
+def _tokens(data: QueryDict, name: str) -> list[str]:
+    tokens = []
+    for value in data.getlist(name):
+        tokens.extend(t for t in re.split(r"[\s,;]+", value) if t)
+    return tokens[:MAX_TOKENS]
+
+
+def _quoted(values: Iterable[str]) -> str:
+    values = list(values)
+    shown = ", ".join(f"“{value[:40]}”" for value in values[:MAX_NAMED])
+    if len(values) > MAX_NAMED:
+        shown += f" and {len(values) - MAX_NAMED} more"
+    return shown
+
+
+def compare_selection(*, data: QueryDict) -> CompareSelection:
+    """What the query string asks to compare, cleaned, with a note for each problem.
+
+    One query in roadmap mode (to look the slugs up), none in country mode.
+    """
+    notes: list[Note] = []
+    country_tokens = _tokens(data, "c")
+    roadmap_tokens = _tokens(data, "r")
+    if country_tokens and roadmap_tokens:
+        notes.append(
+            Note(
+                "warning",
+                "Countries and roadmaps cannot be compared with each other, so the countries "
+                "are compared and the roadmaps are left out.",
+            )
+        )
+    mode = "roadmaps" if roadmap_tokens and not country_tokens else "countries"
+    noun = "countries" if mode == "countries" else "roadmaps"
+    one = "country" if mode == "countries" else "roadmap"
+
+    if mode == "countries":
+        found = [(token, country_code_clean(token)) for token in country_tokens]
+        names = {code: country_name(code) for _, code in found if code}
+    else:
+        # Only slug-shaped values are looked up (PostgreSQL refuses NUL bytes, for one).
+        wanted = {token for token in roadmap_tokens if SLUG_SHAPE.fullmatch(token)}
+        known = dict(Roadmap.objects.filter(slug__in=wanted).values_list("slug", "title"))
+        found = [(token, token if token in known else None) for token in roadmap_tokens]
+        names = known
+
+    unknown = [token for token, key in found if key is None]
+    if unknown:
+        what = "country codes" if mode == "countries" else "roadmaps"
+        notes.append(Note("warning", f"Not known {what}, so left out: {_quoted(unknown)}."))
+
+    keys: list[str] = []
+    repeated: list[str] = []
+    for _, key in found:
+        if key is None:
+            continue
+        if key in keys:
+            if key not in repeated:
+                repeated.append(key)
+            continue
+        keys.append(key)
+    if repeated:
+        notes.append(
+            Note(
+                "info",
+                "Asked for more than once, so shown once: "
+                + ", ".join(names[key] for key in repeated)
+                + ".",
+            )
+        )
+
+    if len(keys) > MAX_COLUMNS:
+        left_out = keys[MAX_COLUMNS:]
+        keys = keys[:MAX_COLUMNS]
+        notes.append(
+            Note(
+                "warning",
+                f"You can compare at most {MAX_COLUMNS} {noun} at once: the first "
+                f"{MAX_COLUMNS} are compared and {len(left_out)} left out "
+                f"({', '.join(names[key] for key in left_out[:MAX_NAMED])}"
+                f"{' …' if len(left_out) > MAX_NAMED else ''}).",
+            )
+        )
+    if not keys:
+        notes.append(Note("info", f"Pick two to four {noun} to compare them side by side."))
+    elif len(keys) == 1:
+        notes.append(
+            Note(
+                "info",
+                f"Pick at least one more {one} to compare with {names[keys[0]]}.",
+            )
+        )
+    return CompareSelection(mode=mode, keys=keys, notes=notes)
+
+
+# --- The table ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CellItem:
+    text: str
+    url: str = ""
+
+    def as_text(self) -> str:
+        return f"{self.text} ({self.url})" if self.url else self.text
+
+
+@dataclass(frozen=True)
+class CompareRow:
+    key: str
+    label: str
+    cells: list[list[CellItem]]
+
+
+@dataclass(frozen=True)
+class CompareColumn:
+    key: str
+    title: str
+    url: str
+    subtitle: str = ""
+    badges: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class RoadmapChoice:
+    slug: str
+    title: str
+    place: str
+    selected: bool
+
+
+@dataclass(frozen=True)
+class Comparison:
+    selection: CompareSelection
+    columns: list[CompareColumn]
+    rows: list[CompareRow]
+    last_updated: datetime.datetime | None
+    roadmap_choices: list[RoadmapChoice]  # what the roadmap picker offers
+    has_projects: bool
+
+    @property
+    def ready(self) -> bool:
+        return len(self.columns) >= 2
+
+    def as_table(self) -> list[list[str]]:
+        """The table as rows of text cells, header first (for the CSV)."""
+        header = ["", *(column.title for column in self.columns)]
+        links = ["Link", *(column.url for column in self.columns)]
+        body = [
+            [row.label, *("; ".join(item.as_text() for item in cell) for cell in row.cells)]
+            for row in self.rows
+        ]
+        return [header, links, *body]
+
+
+def _target_country(target: Target) -> str:
+    if target.country:
+        return target.country.code
+    return target.roadmap.country.code if target.roadmap_id else ""
+
+
+def _latest(values: Iterable[datetime.datetime | None]) -> datetime.datetime | None:
+    present = [v for v in values if v is not None]
+    return max(present) if present else None
+
+
+def _target_item(target: Target) -> CellItem:
+    parts = [f"{target.target_year}: {target.get_kind_display()}"]
+    if value := target_value_display(target):
+        parts.append(value)
+    if target.base_year:
+        parts.append(f"from {target.base_year}")
+    where = target.sector.name if target.sector_id else "economy-wide"
+    return CellItem(f"{' '.join(parts)} ({where}; {target.get_status_display().lower()})")
+
+
+def _interim_items(targets: list[Target]) -> list[CellItem]:
+    """Interim targets: those leading to an end target, and every target that is not a
+    net-zero one, by year."""
+    interim = [t for t in targets if t.end_target_id is not None or t.kind != Target.Kind.NET_ZERO]
+    interim.sort(key=lambda t: (t.target_year, t.sector_id is not None, t.pk))
+    return [_target_item(t) for t in interim]
+
+
+def _net_zero_items(targets: list[Target]) -> list[CellItem]:
+    net_zero = net_zero_of(targets)
+    return [CellItem(str(net_zero))] if net_zero else []
+
+
+def _web_url(url: str) -> str:
+    """``url`` if it is a web address (a link is only ever http or https), else ""."""
+    return url if url.lower().startswith(("https://", "http://")) else ""
+
+
+def _source_items(roadmaps: Iterable[Roadmap]) -> list[CellItem]:
+    items, seen = [], set()
+    for roadmap in roadmaps:
+        if roadmap.document_url and roadmap.document_url not in seen:
+            seen.add(roadmap.document_url)
+            items.append(CellItem(f"{roadmap.title} (document)", _web_url(roadmap.document_url)))
+        for source in roadmap.sources.all():
+            if source.url not in seen:
+                seen.add(source.url)
+                items.append(CellItem(source.title, _web_url(source.url)))
+    return items
+
+
+def _sector_items(roadmaps: Iterable[Roadmap], targets: Iterable[Target]) -> list[CellItem]:
+    sectors = {s.pk: s for r in roadmaps for s in r.sectors.all()}
+    sectors.update({t.sector.pk: t.sector for t in targets if t.sector_id})
+    return [CellItem(s.name) for s in sorted(sectors.values(), key=lambda s: (s.order, s.name))]
+
+
+def _instrument_items(roadmaps: Iterable[Roadmap]) -> list[CellItem]:
+    instruments = {i.pk: i for r in roadmaps for i in r.instruments.all()}
+    return [CellItem(i.name) for i in sorted(instruments.values(), key=lambda i: i.name)]
+
+
+def _project_items(summary) -> list[CellItem]:
+    return [CellItem(str(status)) for status in summary.statuses]
+
+
+def _date_item(value: datetime.datetime | None) -> list[CellItem]:
+    return [CellItem(value.date().isoformat())] if value else []
+
+
+def _roadmaps_prefetched(queryset):
+    return queryset.select_related("region", "superseded_by").prefetch_related(
+        "sectors", "instruments", Prefetch("sources", queryset=Source.objects.order_by("title"))
+    )
+
+
+def _current(roadmaps: Iterable[Roadmap]) -> list[Roadmap]:
+    return [r for r in roadmaps if r.status != Roadmap.Status.SUPERSEDED]
+
+
+def _compare_countries(selection: CompareSelection) -> Comparison:
+    codes = selection.keys
+    badges = badges_by_country(codes)
+    roadmaps = list(
+        _roadmaps_prefetched(Roadmap.objects.filter(country__in=codes)).order_by(
+            "-published_on", "title"
+        )
+    )
+    targets = list(
+        Target.objects.filter(targets_of_countries_q(codes)).select_related("sector", "roadmap")
+    )
+    projects = project_summaries_by_country(codes)
+
+    by_country = {code: [r for r in roadmaps if r.country.code == code] for code in codes}
+    targets_by_country = {
+        code: [t for t in targets if _target_country(t) == code] for code in codes
+    }
+    summaries = {code: projects.get(code) for code in codes}
+
+    def status_items(code: str) -> list[CellItem]:
+        items = []
+        for value, label in Roadmap.Status.choices:
+            n = sum(1 for r in by_country[code] if r.status == value)
+            if n:
+                items.append(CellItem(f"{label}: {n} roadmap{'s' if n != 1 else ''}"))
+        return items
+
+    def cells(function) -> list[list[CellItem]]:
+        return [function(code) for code in codes]
+
+    rows = [
+        CompareRow(
+            "net_zero", "Net-zero year", cells(lambda c: _net_zero_items(targets_by_country[c]))
+        ),
+        CompareRow(
+            "interim", "Interim targets", cells(lambda c: _interim_items(targets_by_country[c]))
+        ),
+        CompareRow(
+            "sectors",
+            "Sectors covered",
+            cells(lambda c: _sector_items(_current(by_country[c]), targets_by_country[c])),
+        ),
+        CompareRow(
+            "instruments",
+            "Policy instruments",
+            cells(lambda c: _instrument_items(_current(by_country[c]))),
+        ),
+        CompareRow("status", "Roadmaps by status", cells(status_items)),
+        CompareRow(
+            "projects",
+            "Industrial projects by status (capacity in thousand tonnes a year)",
+            cells(lambda c: _project_items(summaries[c]) if summaries[c] else []),
+        ),
+        CompareRow("sources", "Sources", cells(lambda c: _source_items(by_country[c]))),
+        CompareRow(
+            "updated",
+            "Last updated",
+            cells(
+                lambda c: _date_item(
+                    _latest(
+                        [r.updated_at for r in by_country[c]]
+                        + [t.updated_at for t in targets_by_country[c]]
+                        + [summaries[c].last_updated if summaries[c] else None]
+                    )
+                )
+            ),
+        ),
+    ]
+    columns = [
+        CompareColumn(
+            key=code,
+            title=country_name(code),
+            url=reverse("tracker:country", kwargs={"iso2": code}),
+            subtitle=code,
+            badges=badges[code].labels,
+        )
+        for code in codes
+    ]
+    choices = [
+        RoadmapChoice(r.slug, r.title, country_name(r.country), False)
+        for r in sorted(roadmaps, key=lambda r: (codes.index(r.country.code), r.title.casefold()))
+    ]
+    return Comparison(
+        selection=selection,
+        columns=columns,
+        rows=rows,
+        last_updated=_latest(
+            [r.updated_at for r in roadmaps]
+            + [t.updated_at for t in targets]
+            + [s.last_updated for s in projects.values()]
+        ),
+        roadmap_choices=choices,
+        has_projects=any(s.total for s in projects.values()),
+    )
+
+
+def _roadmap_place(roadmap: Roadmap) -> str:
+    if roadmap.region_id:
+        return roadmap.region.name
+    if roadmap.country:
+        return country_name(roadmap.country)
+    return "Global" if roadmap.scope == Roadmap.Scope.GLOBAL else ""
+
+
+def _roadmap_projects(roadmap: Roadmap):
+    """The projects a roadmap covers: in its country (or its region's countries; all for a
+    global roadmap), in its sectors if it names any."""
+    projects = IndustrialProject.objects.all()
+    if roadmap.country:
+        projects = projects.filter(country=roadmap.country)
+    elif roadmap.region_id:
+        projects = projects.filter(
+            country__in=[str(m.country) for m in roadmap.region.memberships.all()]
+        )
+    elif roadmap.scope != Roadmap.Scope.GLOBAL:
+        projects = projects.none()
+    sectors = [s.pk for s in roadmap.sectors.all()]
+    if sectors:
+        projects = projects.filter(sector__in=sectors)
+    return projects
+
+
+def _compare_roadmaps(selection: CompareSelection) -> Comparison:
+    slugs = selection.keys
+    loaded = {
+        r.slug: r
+        for r in _roadmaps_prefetched(Roadmap.objects.filter(slug__in=slugs)).prefetch_related(
+            "region__memberships",
+            Prefetch("targets", queryset=Target.objects.select_related("sector", "roadmap")),
+        )
+    }
+    roadmaps = [loaded[slug] for slug in slugs if slug in loaded]
+    summaries = [
+        project_summary_of(_roadmap_projects(r)) if roadmap_has_place(r) else None for r in roadmaps
+    ]
+
+    def cells(function) -> list[list[CellItem]]:
+        return [function(r) for r in roadmaps]
+
+    def status_items(roadmap: Roadmap) -> list[CellItem]:
+        items = [CellItem(roadmap.get_status_display())]
+        if roadmap.superseded_by_id:
+            items.append(
+                CellItem(
+                    f"Superseded by {roadmap.superseded_by.title}",
+                    roadmap.superseded_by.get_absolute_url(),
+                )
+            )
+        return items
+
+    def place_items(roadmap: Roadmap) -> list[CellItem]:
+        place = _roadmap_place(roadmap)
+        if roadmap.region_id:
+            return [CellItem(f"{roadmap.get_scope_display()}: {place}")]
+        if roadmap.country:
+            url = reverse("tracker:country", kwargs={"iso2": roadmap.country.code})
+            return [CellItem(f"{roadmap.get_scope_display()}: {place}", url)]
+        return [CellItem(roadmap.get_scope_display())]
+
+    def published_items(roadmap: Roadmap) -> list[CellItem]:
+        text = roadmap.publisher
+        if roadmap.published_on:
+            text += f", {roadmap.published_on.isoformat()}"
+        return [CellItem(text)] if text else []
+
+    rows = [
+        CompareRow("scope", "Scope and place", cells(place_items)),
+        CompareRow("publisher", "Published by", cells(published_items)),
+        CompareRow(
+            "net_zero", "Net-zero year", cells(lambda r: _net_zero_items(list(r.targets.all())))
+        ),
+        CompareRow(
+            "interim", "Interim targets", cells(lambda r: _interim_items(list(r.targets.all())))
+        ),
+        CompareRow(
+            "sectors", "Sectors covered", cells(lambda r: _sector_items([r], r.targets.all()))
+        ),
+        CompareRow("instruments", "Policy instruments", cells(lambda r: _instrument_items([r]))),
+        CompareRow("status", "Roadmap status", cells(status_items)),
+        CompareRow(
+            "projects",
+            "Industrial projects in its country or region and sectors, by status "
+            "(capacity in thousand tonnes a year)",
+            [_project_items(s) if s else [] for s in summaries],
+        ),
+        CompareRow("sources", "Sources", cells(lambda r: _source_items([r]))),
+        CompareRow(
+            "updated",
+            "Last updated",
+            cells(
+                lambda r: _date_item(
+                    _latest([r.updated_at] + [t.updated_at for t in r.targets.all()])
+                )
+            ),
+        ),
+    ]
+    columns = [
+        CompareColumn(
+            key=r.slug,
+            title=r.title,
+            url=r.get_absolute_url(),
+            subtitle=" · ".join(
+                filter(None, [f"{r.get_scope_display()} roadmap", _roadmap_place(r)])
+            ),
+        )
+        for r in roadmaps
+    ]
+    all_roadmaps = (
+        Roadmap.objects.order_by("title")
+        .select_related("region")
+        .only("slug", "title", "scope", "country", "region__name")
+    )
+    choices = [
+        RoadmapChoice(r.slug, r.title, _roadmap_place(r), r.slug in slugs) for r in all_roadmaps
+    ]
+    return Comparison(
+        selection=selection,
+        columns=columns,
+        rows=rows,
+        last_updated=_latest(
+            [r.updated_at for r in roadmaps]
+            + [t.updated_at for r in roadmaps for t in r.targets.all()]
+            + [s.last_updated for s in summaries if s]
+        ),
+        roadmap_choices=choices,
+        has_projects=any(s and s.total for s in summaries),
+    )
+
+
+def roadmap_has_place(roadmap: Roadmap) -> bool:
+    return bool(roadmap.country or roadmap.region_id or roadmap.scope == Roadmap.Scope.GLOBAL)
+
+
+def comparison_load(*, selection: CompareSelection) -> Comparison:
+    """The side-by-side table of ``selection`` (which may have fewer than two keys)."""
+    if selection.mode == "roadmaps":
+        return _compare_roadmaps(selection)
+    return _compare_countries(selection)
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """(ISO code, name) of every country, by name, for the picker (no query)."""
+    return [(code, str(name)) for code, name in countries]

@@ -1,0 +1,238 @@
+"""The roadmap pages: the list /tracker/ (filters in the query string), its downloads
+/tracker/export.csv|.xlsx|.json (exactly the filtered list), and one roadmap
+/tracker/roadmaps/<slug>/."""
+
+import csv
+import io
+import json
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from leadit.cache import cache_public_page
+from leadit.spreadsheets import escape_formula
+
+from ..filters import DEFAULT_SORT, SORT_CHOICES
+from ..selectors.roadmaps import (
+    roadmap_catalogue,
+    roadmap_export_queryset,
+    roadmap_page,
+    roadmaps_last_updated,
+)
+
+ROADMAPS_PER_PAGE = 25
+LICENCE = "CC BY 4.0"
+LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
+CITATION_NAME = "LeadIT Industry Transition Tracker"
+EXPORT_FORMATS = ("csv", "xlsx", "json")
+
+
+def _query_without(request: HttpRequest, *names: str) -> str:
+    """The current query string without ``names`` (and without ``page``), as ``?…``, or
+    "" when nothing is left."""
+    query = request.GET.copy()
+    for name in (*names, "page"):
+        query.pop(name, None)
+    encoded = query.urlencode()
+    return f"?{encoded}" if encoded else ""
+
+
+def _list_url(request: HttpRequest) -> str:
+    """The full address of the list exactly as filtered and sorted (any page)."""
+    return request.build_absolute_uri(reverse("tracker:index") + _query_without(request))
+
+
+def _citation(request: HttpRequest) -> str:
+    return f"{CITATION_NAME}, {timezone.localdate().isoformat()}, {_list_url(request)}"
+
+
+@cache_public_page("tracker")
+def roadmap_list(request: HttpRequest) -> HttpResponse:
+    catalogue = roadmap_catalogue(data=request.GET)
+    filterset = catalogue.filterset
+    # A page number that is not a number gives the first page; past the end, the last.
+    page = Paginator(catalogue.roadmaps, ROADMAPS_PER_PAGE).get_page(request.GET.get("page"))
+    index = reverse("tracker:index")
+    active = [
+        {"label": label, "value": value, "remove_url": index + _query_without(request, name)}
+        for name, label, value in filterset.active()
+    ]
+    year_from, year_to = filterset.target_range()
+    sort = filterset.sort_order()
+    context = {
+        "page_obj": page,
+        "roadmaps": page.object_list,
+        "facets": catalogue.facets,
+        "query": filterset.form.cleaned_data.get("q", ""),
+        "target_from": year_from or "",
+        "target_to": year_to or "",
+        "sort": sort,
+        "sort_choices": SORT_CHOICES,
+        "active_filters": active,
+        "ignored_filters": filterset.ignored(),
+        # Clearing the filters keeps the order.
+        "clear_url": index + (f"?sort={sort}" if sort != DEFAULT_SORT else ""),
+        "export_query": _query_without(request),
+        "licence": LICENCE,
+        "licence_url": LICENCE_URL,
+        "citation": _citation(request),
+        "last_updated": roadmaps_last_updated(),
+    }
+    return render(request, "tracker/roadmap_list.html", context)
+
+
+# --- Downloads ------------------------------------------------------------------------------
+
+EXPORT_COLUMNS = [
+    "slug",
+    "title",
+    "scope",
+    "country_code",
+    "country_name",
+    "region",
+    "publisher",
+    "published_on",
+    "status",
+    "sectors",
+    "instruments",
+    "net_zero_year",
+    "earliest_target_year",
+    "document_url",
+    "last_reviewed_on",
+    "url",
+]
+
+
+def _export_rows(request: HttpRequest, roadmaps) -> list[dict]:
+    """One dict per roadmap, the columns of ``EXPORT_COLUMNS``, values as they are (dates
+    as ISO strings, years as numbers, None when unknown)."""
+    rows = []
+    for roadmap in roadmaps:
+        rows.append(
+            {
+                "slug": roadmap.slug,
+                "title": roadmap.title,
+                "scope": roadmap.get_scope_display(),
+                "country_code": roadmap.country.code or "",
+                "country_name": roadmap.country.name if roadmap.country else "",
+                "region": roadmap.region.name if roadmap.region else "",
+                "publisher": roadmap.publisher,
+                "published_on": (
+                    roadmap.published_on.isoformat() if roadmap.published_on else None
+                ),
+                "status": roadmap.get_status_display(),
+                "sectors": "; ".join(sector.name for sector in roadmap.sectors.all()),
+                "instruments": "; ".join(i.name for i in roadmap.instruments.all()),
+                "net_zero_year": roadmap.net_zero_year,
+                "earliest_target_year": roadmap.earliest_target_year,
+                "document_url": roadmap.document_url,
+                "last_reviewed_on": (
+                    roadmap.last_reviewed_on.isoformat() if roadmap.last_reviewed_on else None
+                ),
+                "url": request.build_absolute_uri(roadmap.get_absolute_url()),
+            }
+        )
+    return rows
+
+
+def _cell(value):
+    """A spreadsheet cell: never a formula, never a character a spreadsheet refuses."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return escape_formula(value)
+
+
+def _filename(fmt: str) -> str:
+    return f"leadit-tracker-roadmaps-{timezone.localdate().isoformat()}.{fmt}"
+
+
+def _csv(rows: list[dict]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(EXPORT_COLUMNS)
+    for row in rows:
+        writer.writerow(["" if row[c] is None else _cell(row[c]) for c in EXPORT_COLUMNS])
+    # A byte-order mark, so that spreadsheets read the UTF-8 names right.
+    return "\ufeff".encode() + out.getvalue().encode()
+
+
+def _xlsx(rows: list[dict], about: dict) -> bytes:
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Roadmaps")
+    sheet.append(EXPORT_COLUMNS)
+    for row in rows:
+        sheet.append([_cell(row[c]) for c in EXPORT_COLUMNS])
+    info = book.create_sheet("About")
+    for label, value in about.items():
+        info.append([_cell(label), _cell(value)])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@cache_public_page("tracker")
+def roadmap_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The list exactly as filtered and sorted on /tracker/ (every page), as CSV, XLSX or
+    JSON. CSV is the table only; XLSX adds an "About" sheet and JSON top-level metadata
+    with the licence, the citation and when it was generated. Spreadsheet cells are never
+    formulae (``escape_formula``); JSON keeps every value exactly as it is."""
+    if fmt not in EXPORT_FORMATS:
+        raise Http404("No such format.")
+    catalogue = roadmap_catalogue(data=request.GET, with_facets=False)
+    filterset = catalogue.filterset
+    rows = _export_rows(request, roadmap_export_queryset(roadmaps=catalogue.roadmaps))
+    generated_at = timezone.now().replace(microsecond=0).isoformat()
+    filters = filterset.applied()
+    if fmt == "csv":
+        response = HttpResponse(_csv(rows), content_type="text/csv; charset=utf-8")
+    elif fmt == "xlsx":
+        about = {
+            "Title": f"{CITATION_NAME}: roadmaps",
+            "Licence": f"{LICENCE} ({LICENCE_URL})",
+            "Citation": _citation(request),
+            "Generated at": generated_at,
+            "Filters": ", ".join(f"{k}={v}" for k, v in filters.items()) or "none",
+            "Ignored filters": ", ".join(f"{n}={v}" for n, _l, v, _w in filterset.ignored())
+            or "none",
+            "Roadmaps": len(rows),
+            "List on the web": _list_url(request),
+        }
+        response = HttpResponse(
+            _xlsx(rows, about),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        document = {
+            "title": f"{CITATION_NAME}: roadmaps",
+            "licence": LICENCE,
+            "licence_url": LICENCE_URL,
+            "citation": _citation(request),
+            "generated_at": generated_at,
+            "filters": filters,
+            "sort": filterset.sort_order(),
+            "ignored_filters": {name: value for name, _l, value, _w in filterset.ignored()},
+            "count": len(rows),
+            "roadmaps": rows,
+        }
+        response = HttpResponse(
+            json.dumps(document, ensure_ascii=False, indent=1),
+            content_type="application/json; charset=utf-8",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{_filename(fmt)}"'
+    return response
+
+
+# --- One roadmap ------------------------------------------------------------------------------
+
+
+@cache_public_page("tracker")
+def roadmap_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    page = roadmap_page(slug=slug)
+    if page is None:
+        raise Http404("No such roadmap.")
+    return render(request, "tracker/roadmap_detail.html", {"page": page, "roadmap": page.roadmap})

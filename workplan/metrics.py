@@ -1,0 +1,333 @@
+"""Live objective targets: a small registry of metrics computed from the portal's own data,
+and the progress of a target (value, threshold, met / on track / behind).
+
+A metric is a function of a workplan (its period) and the target's options. The metrics of
+the lower layers (members, tracker) are registered here; a HIGHER app registers its own in
+its ``AppConfig.ready()`` (workplan must never import it):
+
+- "events_held" (options: kind) — registered by the events app once it exists;
+- "briefs_published" — registered by the publications app.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Literal
+
+from django.db.models import Max, Q
+from django.utils import timezone
+
+from .models import ObjectiveTarget, TargetMeasurement, Workplan
+
+MetricValue = Decimal | int
+State = Literal["met", "on_track", "behind"]
+
+STATE_LABELS: dict[str, str] = {"met": "Met", "on_track": "On track", "behind": "Behind"}
+
+
+@dataclass(frozen=True)
+class Metric:
+    key: str
+    label: str
+    compute: Callable[[Workplan, dict], MetricValue]
+    # The options the metric understands: name -> allowed values (None: any text).
+    options: Mapping[str, Sequence[str] | None] = field(default_factory=dict)
+
+    def options_help(self) -> str:
+        if not self.options:
+            return "no options"
+        return "; ".join(
+            f"{name}: {' or '.join(values) if values else 'text'}"
+            for name, values in self.options.items()
+        )
+
+
+METRICS: dict[str, Metric] = {}
+
+
+def register_metric(
+    *,
+    key: str,
+    label: str,
+    compute: Callable[[Workplan, dict], MetricValue],
+    options: Mapping[str, Sequence[str] | None] | None = None,
+) -> None:
+    """Add (or replace) a metric. ``compute(workplan, options)`` returns a number;
+    ``options`` (optional) names the options it reads and their allowed values, so that
+    forms can refuse a typo instead of silently counting everything."""
+    METRICS[key] = Metric(key=key, label=label, compute=compute, options=dict(options or {}))
+
+
+def metric_choices() -> list[tuple[str, str]]:
+    """(key, label) of every registered metric, for forms and the admin."""
+    return sorted(((m.key, m.label) for m in METRICS.values()), key=lambda c: c[1])
+
+
+def metric_options_errors(key: str, options: object) -> list[str]:
+    """What is wrong with ``options`` for metric ``key`` (empty when nothing is)."""
+    metric = METRICS.get(key)
+    if metric is None:
+        return [f"There is no metric “{key}”."]
+    if not isinstance(options, dict):
+        return ["Options must be a JSON object, e.g. {\"kind\": \"company\"}."]
+    errors = []
+    for name, value in options.items():
+        if name not in metric.options:
+            known = ", ".join(metric.options) or "none"
+            errors.append(f"“{metric.label}” has no option “{name}” (its options: {known}).")
+            continue
+        allowed = metric.options[name]
+        if allowed and value not in allowed:
+            errors.append(f"Option “{name}” must be {' or '.join(allowed)}, not “{value}”.")
+    return errors
+
+
+@dataclass(frozen=True)
+class TargetProgress:
+    value: Decimal
+    threshold: Decimal
+    unit: str
+    state: State
+    state_label: str
+    fraction: float  # value / threshold, between 0 and 1
+    source: Literal["metric", "manual"]
+    measured_on: date | None  # the latest measurement's date; None for a live metric
+
+    @property
+    def percent(self) -> int:
+        return round(self.fraction * 100)
+
+
+def elapsed_fraction(workplan: Workplan, today: date) -> float:
+    """How much of the workplan's period has passed, between 0 and 1."""
+    start, end = workplan.period_start, workplan.period_end
+    if today >= end:
+        return 1.0
+    if today <= start:
+        return 0.0
+    return (today - start).days / (end - start).days
+
+
+def progress_of(
+    *,
+    value: Decimal | int,
+    threshold: Decimal,
+    unit: str = "",
+    elapsed: float,
+    source: Literal["metric", "manual"],
+    measured_on: date | None = None,
+) -> TargetProgress:
+    value = Decimal(value)
+    threshold = Decimal(threshold)
+    ratio = float(value / threshold) if threshold > 0 else 1.0
+    if value >= threshold:
+        state: State = "met"
+    elif ratio >= elapsed:
+        state = "on_track"
+    else:
+        state = "behind"
+    return TargetProgress(
+        value=value,
+        threshold=threshold,
+        unit=unit,
+        state=state,
+        state_label=STATE_LABELS[state],
+        fraction=max(0.0, min(1.0, ratio)),
+        source=source,
+        measured_on=measured_on,
+    )
+
+
+def _options_key(options: Mapping | None) -> tuple:
+    return tuple(sorted((str(k), repr(v)) for k, v in (options or {}).items()))
+
+
+class _Computer:
+    """Computes targets of workplans, each (workplan, metric, options) once."""
+
+    def __init__(self, today: date | None):
+        self.today = today or timezone.localdate()
+        self._cache: dict[tuple, MetricValue] = {}
+
+    def metric_value(self, workplan: Workplan, key: str, options: Mapping | None) -> MetricValue:
+        cache_key = (workplan.pk, key, _options_key(options))
+        if cache_key not in self._cache:
+            self._cache[cache_key] = METRICS[key].compute(workplan, dict(options or {}))
+        return self._cache[cache_key]
+
+    def progress(
+        self, target: ObjectiveTarget, workplan: Workplan, latest: TargetMeasurement | None
+    ) -> TargetProgress:
+        elapsed = elapsed_fraction(workplan, self.today)
+        if target.metric and target.metric in METRICS:
+            return progress_of(
+                value=self.metric_value(workplan, target.metric, target.metric_options),
+                threshold=target.threshold,
+                unit=target.unit,
+                elapsed=elapsed,
+                source="metric",
+            )
+        # A manual target (or one whose metric's app is not installed): the latest
+        # measurement counts; none yet means 0.
+        return progress_of(
+            value=latest.value if latest else 0,
+            threshold=target.threshold,
+            unit=target.unit,
+            elapsed=elapsed,
+            source="manual",
+            measured_on=latest.date if latest else None,
+        )
+
+
+def _latest_measurements(target_ids: Iterable[int]) -> dict[int, TargetMeasurement]:
+    """The latest measurement of each target, in two queries whatever their number."""
+    target_ids = list(target_ids)
+    if not target_ids:
+        return {}
+    latest_dates = list(
+        TargetMeasurement.objects.filter(target_id__in=target_ids)
+        .values("target_id")
+        .annotate(latest=Max("date"))
+    )
+    latest: dict[int, TargetMeasurement] = {}
+    if not latest_dates:
+        return latest
+    condition = Q()
+    for row in latest_dates:
+        condition |= Q(target_id=row["target_id"], date=row["latest"])
+    for measurement in TargetMeasurement.objects.filter(condition).order_by("target_id", "-pk"):
+        latest.setdefault(measurement.target_id, measurement)
+    return latest
+
+
+def target_progress(target: ObjectiveTarget, *, today: date | None = None) -> TargetProgress:
+    """The progress of one target against its workplan's period."""
+    workplan = target.objective.workplan
+    latest = None if target.metric in METRICS else _latest_measurements([target.pk]).get(target.pk)
+    return _Computer(today).progress(target, workplan, latest)
+
+
+def targets_progress(
+    targets: Iterable[ObjectiveTarget], *, today: date | None = None
+) -> dict[int, TargetProgress]:
+    """The progress of many targets (``objective__workplan`` selected), computing each
+    (workplan, metric, options) once and fetching all manual measurements at once."""
+    targets = list(targets)
+    computer = _Computer(today)
+    latest = _latest_measurements(t.pk for t in targets if t.metric not in METRICS)
+    return {
+        t.pk: computer.progress(t, t.objective.workplan, latest.get(t.pk)) for t in targets
+    }
+
+
+def workplan_progress(workplan: Workplan, *, today: date | None = None) -> dict[int, TargetProgress]:
+    """{target id: TargetProgress} for every target of a workplan, in a handful of queries
+    (one per distinct metric and options, plus two for the manual measurements)."""
+    targets = list(
+        ObjectiveTarget.objects.filter(objective__workplan=workplan).select_related("objective")
+    )
+    for target in targets:
+        target.objective.workplan = workplan  # shared: no query per target for it
+    return targets_progress(targets, today=today)
+
+
+# --- Built-in metrics (members and tracker: lower layers, safe to import) ----------------
+
+
+def _new_members(workplan: Workplan, options: dict) -> int:
+    from members.models import Member
+
+    members = Member.objects.public().filter(
+        joined_on__gte=workplan.period_start, joined_on__lte=workplan.period_end
+    )
+    if options.get("kind"):
+        members = members.filter(kind=options["kind"])
+    if options.get("economy_group"):
+        members = members.filter(economy_group=options["economy_group"])
+    return members.count()
+
+
+def _roadmaps_added(workplan: Workplan, options: dict) -> int:
+    from tracker.models import Roadmap
+
+    roadmaps = Roadmap.objects.filter(
+        created_at__date__gte=workplan.period_start, created_at__date__lte=workplan.period_end
+    )
+    if options.get("sector"):
+        roadmaps = roadmaps.filter(sectors__slug=options["sector"]).distinct()
+    return roadmaps.count()
+
+
+def _g20_countries_covered(workplan: Workplan, options: dict) -> int:
+    """G20 countries with at least one roadmap or target in the tracker (today's coverage,
+    not limited to the period: coverage is a state, not a flow)."""
+    from tracker.groups import group_countries
+    from tracker.models import Roadmap, Target
+
+    g20 = group_countries(options.get("group") or "g20") or set()
+    if not g20:
+        return 0
+    covered = set(
+        Roadmap.objects.filter(country__in=g20).values_list("country", flat=True).distinct()
+    )
+    covered |= set(Target.objects.filter(country__in=g20).values_list("country", flat=True))
+    covered |= set(
+        Target.objects.filter(roadmap__country__in=g20).values_list("roadmap__country", flat=True)
+    )
+    return len(covered & g20)
+
+
+def _progress_updates_received(workplan: Workplan, options: dict) -> int:
+    from members.models import ProgressUpdate
+
+    return (
+        ProgressUpdate.objects.published()
+        .filter(
+            published_at__date__gte=workplan.period_start,
+            published_at__date__lte=workplan.period_end,
+        )
+        .count()
+    )
+
+
+def _impact_stories(workplan: Workplan, options: dict) -> int:
+    from members.models import ImpactStory
+
+    return ImpactStory.objects.filter(
+        is_published=True, date__gte=workplan.period_start, date__lte=workplan.period_end
+    ).count()
+
+
+register_metric(
+    key="new_members",
+    label="New members joined in the period",
+    compute=_new_members,
+    options={"kind": ["country", "company"], "economy_group": ["developed", "developing"]},
+)
+register_metric(
+    key="roadmaps_added",
+    label="Roadmaps added to the tracker in the period",
+    compute=_roadmaps_added,
+    options={"sector": None},
+)
+register_metric(
+    key="g20_countries_covered",
+    label="G20 countries covered by the tracker",
+    compute=_g20_countries_covered,
+    options={"group": None},
+)
+register_metric(
+    key="progress_updates_received",
+    label="Progress updates published in the period",
+    compute=_progress_updates_received,
+)
+register_metric(
+    key="impact_stories",
+    label="Impact stories published, dated in the period",
+    compute=_impact_stories,
+)
+# "events_held" and "briefs_published" are registered by the events and publications apps
+# in their AppConfig.ready() (they are higher layers: workplan never imports them).

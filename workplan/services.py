@@ -1,0 +1,201 @@
+"""Writes of the workplan app: each a keyword-only function in one transaction."""
+
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+
+from .models import (
+    Activity,
+    ActivityGroup,
+    ImpactPathway,
+    MELIndicator,
+    Objective,
+    ObjectiveTarget,
+    Workplan,
+)
+
+
+def _workplan_id_of_activity(activity: Activity) -> int:
+    return (
+        ActivityGroup.objects.filter(pk=activity.group_id)
+        .values_list("pathway__workplan_id", flat=True)
+        .get()
+    )
+
+
+@transaction.atomic
+def activity_objective_toggle(*, activity: Activity, objective: Objective) -> bool:
+    """Mark or unmark that ``activity`` serves ``objective`` (one cell of the matrix).
+
+    Returns True when the cell is now marked. The activity's history gets a row for the
+    change (``objectives`` is one of its history's m2m fields), with a change reason.
+    """
+    if objective.workplan_id != _workplan_id_of_activity(activity):
+        raise ValidationError(
+            f"Objective {objective.number} belongs to another workplan than the activity "
+            f"“{activity.title}”."
+        )
+    # Lock the activity so that two simultaneous toggles of one cell do not cross.
+    Activity.objects.select_for_update().filter(pk=activity.pk).first()
+    marked = activity.objectives.filter(pk=objective.pk).exists()
+    if marked:
+        activity._change_reason = f"Matrix: unmarked objective {objective.number}"
+        activity.objectives.remove(objective)
+    else:
+        activity._change_reason = f"Matrix: marked objective {objective.number}"
+        activity.objectives.add(objective)
+    del activity._change_reason
+    return not marked
+
+
+@transaction.atomic
+def activity_save(*, activity: Activity) -> Activity:
+    """Validate and save an activity (due date not before start, …)."""
+    if activity.start_date and activity.due_date and activity.due_date < activity.start_date:
+        raise ValidationError({"due_date": "The due date is before the start date."})
+    activity.full_clean()
+    activity.save()
+    return activity
+
+
+def _overlapping(*, period_start: date, period_end: date) -> list[Workplan]:
+    return list(
+        Workplan.objects.filter(
+            Q(period_start__lte=period_end) & Q(period_end__gte=period_start)
+        ).order_by("period_start")
+    )
+
+
+def _shift(value: date | None, offset: timedelta) -> date | None:
+    return value + offset if value else None
+
+
+@transaction.atomic
+def workplan_copy(
+    *, workplan: Workplan, title: str, slug: str, period_start: date, period_end: date
+) -> Workplan:
+    """Copy a workplan to a new period, as a draft.
+
+    Copied: the introduction and pillars; objectives with their targets (not their
+    measurements); pathways, groups and activities with their partners and lead; the matrix
+    marks, remapped to the new objectives; MEL indicators (not their measurements). Dates
+    move by the offset between the two periods' starts; every activity is planned again.
+
+    Refused, with nothing written, when the new period ends before it starts or overlaps
+    the source or any other workplan's period, or when the slug is taken.
+    """
+    errors: dict[str, list[str]] = {}
+    if period_end < period_start:
+        errors.setdefault("period_end", []).append("The period ends before it starts.")
+    else:
+        overlapping = _overlapping(period_start=period_start, period_end=period_end)
+        if overlapping:
+            names = "; ".join(
+                f"“{w.title}” ({w.period_start:%d %b %Y} – {w.period_end:%d %b %Y})"
+                for w in overlapping
+            )
+            errors.setdefault("period_start", []).append(
+                f"The new period overlaps the period of {names}. "
+                "Choose a period that no workplan covers yet."
+            )
+    new = Workplan(
+        title=title,
+        slug=slug,
+        period_start=period_start,
+        period_end=period_end,
+        status=Workplan.Status.DRAFT,
+        introduction=workplan.introduction,
+    )
+    try:
+        new.full_clean(validate_constraints=False)  # the period is checked above
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+
+    offset = period_start - workplan.period_start
+    new._change_reason = f"Copied from “{workplan.title}”"
+    new.save()
+    new.pillars.set(workplan.pillars.all())
+
+    objective_map: dict[int, Objective] = {}
+    targets = ObjectiveTarget.objects.filter(objective__workplan=workplan)
+    targets_by_objective: dict[int, list[ObjectiveTarget]] = {}
+    for target in targets:
+        targets_by_objective.setdefault(target.objective_id, []).append(target)
+    for objective in workplan.objectives.order_by("number"):
+        copy = Objective.objects.create(
+            workplan=new,
+            number=objective.number,
+            short_title=objective.short_title,
+            description=objective.description,
+            due_date=_shift(objective.due_date, offset),
+            due_event=objective.due_event,
+        )
+        objective_map[objective.pk] = copy
+        for target in targets_by_objective.get(objective.pk, []):
+            ObjectiveTarget.objects.create(
+                objective=copy,
+                label=target.label,
+                metric=target.metric,
+                metric_options=target.metric_options,
+                threshold=target.threshold,
+                unit=target.unit,
+                order=target.order,
+            )
+
+    activities = (
+        Activity.objects.filter(group__pathway__workplan=workplan)
+        .prefetch_related("objectives", "partner_members")
+        .order_by("pk")
+    )
+    activities_by_group: dict[int, list[Activity]] = {}
+    for activity in activities:
+        activities_by_group.setdefault(activity.group_id, []).append(activity)
+    groups = ActivityGroup.objects.filter(pathway__workplan=workplan).order_by("order", "pk")
+    groups_by_pathway: dict[int, list[ActivityGroup]] = {}
+    for group in groups:
+        groups_by_pathway.setdefault(group.pathway_id, []).append(group)
+
+    for pathway in workplan.pathways.order_by("order", "pk"):
+        pathway_copy = ImpactPathway.objects.create(
+            workplan=new,
+            title=pathway.title,
+            description=pathway.description,
+            order=pathway.order,
+        )
+        for group in groups_by_pathway.get(pathway.pk, []):
+            group_copy = ActivityGroup.objects.create(
+                pathway=pathway_copy, title=group.title, order=group.order
+            )
+            for activity in activities_by_group.get(group.pk, []):
+                activity_copy = Activity.objects.create(
+                    group=group_copy,
+                    title=activity.title,
+                    description=activity.description,
+                    partners=activity.partners,
+                    lead_id=activity.lead_id,
+                    status=Activity.Status.PLANNED,
+                    start_date=_shift(activity.start_date, offset),
+                    due_date=_shift(activity.due_date, offset),
+                    order=activity.order,
+                )
+                members = list(activity.partner_members.all())
+                if members:
+                    activity_copy.partner_members.set(members)
+                marks = [objective_map[o.pk] for o in activity.objectives.all()]
+                if marks:
+                    activity_copy.objectives.set(marks)
+
+    for indicator in workplan.indicators.order_by("order", "pk"):
+        MELIndicator.objects.create(
+            workplan=new,
+            name=indicator.name,
+            unit=indicator.unit,
+            description=indicator.description,
+            order=indicator.order,
+        )
+    return new
