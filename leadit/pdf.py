@@ -20,6 +20,7 @@ Rendering is a pure function that returns bytes (``render_pdf``); tasks store th
 
 from __future__ import annotations
 
+import functools
 import logging
 import mimetypes
 import os
@@ -29,8 +30,9 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from weasyprint import CSS, HTML
-from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+# WeasyPrint is imported when the first PDF is rendered, not with this module: it takes
+# seconds to import, and every web process imports the views that use this module.
 
 logger = logging.getLogger(__name__)
 
@@ -82,20 +84,17 @@ def _inside(path: Path, roots: list[Path]) -> bool:
     return any(path == root or path.is_relative_to(root) for root in roots)
 
 
-class RestrictedURLFetcher(URLFetcher):
-    """WeasyPrint's URL fetcher (the v70 class API), limited to the portal's own files."""
+class PortalResources:
+    """Decides what a PDF may include, and reads it: ``get(url)`` returns the resource's
+    final URL, bytes and content type, or raises :class:`PDFResourceRefused`."""
 
     def __init__(self, *, base_url: str | None = None):
-        # No redirects and no network handlers are ever used: ``fetch`` below never calls
-        # the parent's opener. Errors are logged and the resource skipped, never fatal.
-        super().__init__(allow_redirects=False, fail_on_errors=False, allowed_protocols=())
         local = urlsplit(base_url or DEFAULT_BASE_URL)
         # The origin the document's own ``/static/…`` links resolve to.
         self._local_origin = (local.scheme.lower(), local.netloc.lower())
         self._roots = allowed_roots()
 
-    # WeasyPrint calls the fetcher (``__call__``), which calls ``fetch``.
-    def fetch(self, url, headers=None):
+    def get(self, url: str) -> tuple[str, bytes, str]:
         scheme = url.split(":", 1)[0].lower() if ":" in url else ""
         if scheme == "data":
             return self._data(url)
@@ -105,15 +104,12 @@ class RestrictedURLFetcher(URLFetcher):
             return self._http(url)
         raise PDFResourceRefused(f"PDF renderer refuses {scheme or 'relative'} URL: {url[:200]}")
 
-    def open(self, url, data=None, timeout=None):  # the urllib opener entry point
-        return self.fetch(url.full_url if isinstance(url, urllib_request.Request) else url)
+    def _data(self, url: str) -> tuple[str, bytes, str]:
+        request = urllib_request.Request(url)  # noqa: S310 - only data: URLs get here
+        response = urllib_request.DataHandler().data_open(request)
+        return url, response.read(), response.headers["Content-Type"]
 
-    def _data(self, url: str) -> URLFetcherResponse:
-        response = urllib_request.DataHandler().data_open(urllib_request.Request(url))
-        body = response.read()
-        return URLFetcherResponse(url, body, {"Content-Type": response.headers["Content-Type"]})
-
-    def _http(self, url: str) -> URLFetcherResponse:
+    def _http(self, url: str) -> tuple[str, bytes, str]:
         parts = urlsplit(url)
         if (parts.scheme.lower(), parts.netloc.lower()) != self._local_origin:
             raise PDFResourceRefused(f"PDF renderer refuses a network URL: {url[:200]}")
@@ -123,14 +119,14 @@ class RestrictedURLFetcher(URLFetcher):
             (_media_prefix(), self._media_file),
         ):
             if path.startswith(prefix):
-                return self._serve(url, resolve(path.removeprefix(prefix)))
+                return self._read(url, resolve(path.removeprefix(prefix)))
         raise PDFResourceRefused(f"PDF renderer refuses a non-static URL: {url[:200]}")
 
-    def _file(self, url: str) -> URLFetcherResponse:
+    def _file(self, url: str) -> tuple[str, bytes, str]:
         parts = urlsplit(url)
         if parts.netloc not in ("", "localhost"):
             raise PDFResourceRefused(f"PDF renderer refuses a remote file URL: {url[:200]}")
-        return self._serve(url, Path(urllib_request.url2pathname(parts.path)))
+        return self._read(url, Path(urllib_request.url2pathname(parts.path)))
 
     def _static_file(self, relative: str) -> Path:
         relative = self._clean_relative(relative)
@@ -155,7 +151,7 @@ class RestrictedURLFetcher(URLFetcher):
             raise PDFResourceRefused(f"PDF renderer refuses the path {relative[:200]!r}")
         return relative
 
-    def _serve(self, url: str, path: Path) -> URLFetcherResponse:
+    def _read(self, url: str, path: Path) -> tuple[str, bytes, str]:
         try:
             real = path.resolve(strict=True)
         except (OSError, RuntimeError) as exc:
@@ -165,12 +161,41 @@ class RestrictedURLFetcher(URLFetcher):
         if real.stat().st_size > MAX_RESOURCE_BYTES:
             raise PDFResourceRefused(f"PDF renderer refuses a file that is too large: {url[:200]}")
         content_type = mimetypes.guess_type(real.name)[0] or "application/octet-stream"
-        headers = {"Content-Type": content_type}
         if content_type.startswith("text/"):
-            headers["Content-Type"] = f"{content_type}; charset=utf-8"
-        # Read the bytes of the checked real path: a symlink swapped in after the check
-        # cannot redirect the read elsewhere.
-        return URLFetcherResponse(real.as_uri(), real.read_bytes(), headers)
+            content_type += "; charset=utf-8"
+        # The resolved path is read (symlinks already followed and checked), not the path
+        # as given.
+        return real.as_uri(), real.read_bytes(), content_type
+
+
+@functools.cache
+def _fetcher_class():
+    """``RestrictedURLFetcher``: WeasyPrint's URL fetcher (the v70 class API) that gets
+    every resource from :class:`PortalResources`, built on first use (see the imports)."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class RestrictedURLFetcher(URLFetcher):
+        def __init__(self, *, base_url: str | None = None):
+            # The parent's opener (network handlers, redirects) is never used: ``fetch``
+            # does not call it. A refused resource is logged and skipped, never fatal.
+            super().__init__(allow_redirects=False, fail_on_errors=False, allowed_protocols=())
+            self.resources = PortalResources(base_url=base_url)
+
+        # WeasyPrint calls the fetcher (``__call__``), which calls ``fetch``.
+        def fetch(self, url, headers=None):
+            final_url, body, content_type = self.resources.get(url)
+            return URLFetcherResponse(final_url, body, {"Content-Type": content_type})
+
+        def open(self, url, data=None, timeout=None):  # the urllib opener entry point
+            return self.fetch(url.full_url if isinstance(url, urllib_request.Request) else url)
+
+    return RestrictedURLFetcher
+
+
+def __getattr__(name: str):
+    if name == "RestrictedURLFetcher":
+        return _fetcher_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def render_pdf(
@@ -179,15 +204,17 @@ def render_pdf(
     base_url: str | None = None,
     stylesheets: list[str | os.PathLike] | None = None,
 ) -> bytes:
-    """The PDF of ``html``, every resource fetched through :class:`RestrictedURLFetcher`.
+    """The PDF of ``html``, every resource fetched through ``RestrictedURLFetcher``.
 
     ``base_url`` resolves relative links (``/static/…`` included); links in the PDF point
     there, so pass the portal's public address (``request.build_absolute_uri("/")``).
     ``stylesheets``: extra CSS, as CSS text (``str``) or the path of a ``.css`` file inside
     the static or media folders (``os.PathLike``).
     """
+    from weasyprint import CSS, HTML
+
     base = base_url or DEFAULT_BASE_URL
-    fetcher = RestrictedURLFetcher(base_url=base)
+    fetcher = _fetcher_class()(base_url=base)
     extra = []
     for stylesheet in stylesheets or []:
         if isinstance(stylesheet, os.PathLike):
@@ -196,4 +223,3 @@ def render_pdf(
             extra.append(CSS(string=stylesheet, base_url=base, url_fetcher=fetcher))
     document = HTML(string=html, base_url=base, url_fetcher=fetcher)
     return document.write_pdf(stylesheets=extra)
-

@@ -41,8 +41,15 @@ class MembersConfig(AppConfig):
         def member_changed(sender, **kwargs) -> None:
             invalidate("tracker", "members")
 
-        post_save.connect(member_changed, sender=Member, dispatch_uid="members-invalidate-save")
-        post_delete.connect(member_changed, sender=Member, dispatch_uid="members-invalidate-del")
+        post_save.connect(
+            member_changed, sender=Member, weak=False, dispatch_uid="members-invalidate-save"
+        )
+        post_delete.connect(
+            member_changed, sender=Member, weak=False, dispatch_uid="members-invalidate-del"
+        )
         m2m_changed.connect(
-            member_changed, sender=Member.sectors.through, dispatch_uid="members-invalidate-m2m"
+            member_changed,
+            sender=Member.sectors.through,
+            weak=False,
+            dispatch_uid="members-invalidate-m2m",
         )

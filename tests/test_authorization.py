@@ -16,6 +16,7 @@ from leadit.access import Access, access_of
 from members.models import Invitation, hash_invitation_key
 from tests.factories.members import EditorFactory, ImpactStoryFactory, ProgressUpdateFactory
 from tests.factories.tracker import GuideStepFactory, IndustrialProjectFactory, RoadmapFactory
+from tests.factories.workplan import WorkplanFactory
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,10 @@ URL_EXAMPLES: dict[str, object] = {
     "tracker:country": lambda world: {"iso2": "SE"},
     "tracker:project": lambda world: {"slug": world["project"].slug},
     "tracker:guide_step": lambda world: {"slug": world["guide_step"].slug},
+    **{
+        f"workplan:{name}": lambda world: {"slug": world["workplan"].slug}
+        for name in ["detail", "matrix", "matrix_xlsx", "matrix_pdf", "matrix_toggle"]
+    },
 }
 
 
@@ -168,6 +173,7 @@ def world(member_user, staff_user):
         "roadmap": RoadmapFactory(),
         "project": IndustrialProjectFactory(),
         "guide_step": GuideStepFactory(),
+        "workplan": WorkplanFactory(),  # published
     }
 
 

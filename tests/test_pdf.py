@@ -92,9 +92,7 @@ def test_render_pdf_static_stylesheet_and_data_url_are_used():
 
 
 def test_render_pdf_stylesheets_argument_applies_css_text():
-    pdf = render_pdf(
-        "<p>A4 landscape</p>", stylesheets=["@page { size: A4 landscape; }"]
-    )
+    pdf = render_pdf("<p>A4 landscape</p>", stylesheets=["@page { size: A4 landscape; }"])
 
     box = _reader(pdf).pages[0].mediabox
     assert float(box.width) > float(box.height)

@@ -31,7 +31,12 @@ from .models import (
     Target,
     Technology,
 )
-from .resources import RoadmapResource, TargetResource, roadmap_rule_errors, target_rule_errors
+from .resources import (
+    RoadmapResource,
+    TargetResource,
+    roadmap_rule_errors,
+    target_rule_errors,
+)
 
 # Web addresses typed without a scheme are taken as https:// (Django 6's default, asked for
 # explicitly: Django 5.2 warns otherwise).
@@ -209,6 +214,29 @@ class TargetInline(admin.TabularInline):
         return super().get_queryset(request).select_related("sector", "end_target__sector")
 
 
+class LargeFileNoteMixin:
+    """Says on the import preview of a large file that every row was checked although the
+    preview lists the values of the first rows only (the resource's ``PREVIEW_ROWS``)."""
+
+    def import_action(self, request, **kwargs):
+        response = super().import_action(request, **kwargs)
+        result = (getattr(response, "context_data", None) or {}).get("result")
+        limit = self.resource_classes[0].PREVIEW_ROWS
+        if (
+            result is not None
+            and not result.has_errors()
+            and not result.has_validation_errors()
+            and result.total_rows > limit
+        ):
+            self.message_user(
+                request,
+                f"All {result.total_rows:,} rows were checked. The preview shows the values of "
+                f"new records in the first {limit:,} rows only.",
+                messages.INFO,
+            )
+        return response
+
+
 class MarkReviewedMixin:
     """The "Mark reviewed today" action, with history (``services.mark_reviewed``)."""
 
@@ -225,7 +253,9 @@ class MarkReviewedMixin:
 
 
 @admin.register(Roadmap)
-class RoadmapAdmin(MarkReviewedMixin, PortalImportExportMixin, SimpleHistoryAdmin):
+class RoadmapAdmin(
+    MarkReviewedMixin, LargeFileNoteMixin, PortalImportExportMixin, SimpleHistoryAdmin
+):
     resource_classes = [RoadmapResource]
     formats = [CSV, XLSX]
     form = RoadmapForm
@@ -280,7 +310,7 @@ class InterimFilter(admin.SimpleListFilter):
 
 
 @admin.register(Target)
-class TargetAdmin(PortalImportExportMixin, SimpleHistoryAdmin):
+class TargetAdmin(LargeFileNoteMixin, PortalImportExportMixin, SimpleHistoryAdmin):
     resource_classes = [TargetResource]
     formats = [CSV, XLSX]
     form = TargetForm

@@ -72,8 +72,24 @@ class MELIndicatorInline(admin.TabularInline):
 class WorkplanCopyForm(forms.Form):
     title = forms.CharField(max_length=200)
     slug = forms.SlugField(max_length=100, help_text="The workplan's address: /workplan/<slug>/")
-    period_start = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    period_start = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     period_end = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("period_start"), data.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", "The period ends before it starts.")
+        return data
+
+
+class WorkplanAdminForm(forms.ModelForm):
+    class Meta:
+        model = Workplan
+        fields = ["title", "slug", "status", "period_start", "period_end"]
+        fields += ["introduction", "pillars"]
 
     def clean(self):
         data = super().clean()
@@ -85,6 +101,7 @@ class WorkplanCopyForm(forms.Form):
 
 @admin.register(Workplan)
 class WorkplanAdmin(SimpleHistoryAdmin):
+    form = WorkplanAdminForm
     list_display = ["title", "slug", "period_start", "period_end", "status"]
     list_filter = ["status"]
     search_fields = ["title", "slug"]
@@ -104,9 +121,7 @@ class WorkplanAdmin(SimpleHistoryAdmin):
         posts back here. Exactly one workplan is copied at a time."""
         workplans = list(queryset[:2])
         if len(workplans) != 1:
-            self.message_user(
-                request, "Select exactly one workplan to copy.", messages.ERROR
-            )
+            self.message_user(request, "Select exactly one workplan to copy.", messages.ERROR)
             return None
         source = workplans[0]
         if "apply" in request.POST:
@@ -135,7 +150,7 @@ class WorkplanAdmin(SimpleHistoryAdmin):
                 self.message_user(
                     request,
                     format_html(
-                        "“{}” copied to <a href=\"{}\">{}</a> as a draft: every activity is "
+                        '“{}” copied to <a href="{}">{}</a> as a draft: every activity is '
                         "planned again; check the dates and the targets.",
                         source,
                         url,
@@ -278,13 +293,32 @@ class ActivityGroupAdmin(SimpleHistoryAdmin):
 class ActivityAdminForm(forms.ModelForm):
     class Meta:
         model = Activity
-        fields = "__all__"
-        widgets = {"deliverable_url": forms.URLInput}
-        field_classes = {}
+        fields = [
+            "group",
+            "order",
+            "title",
+            "description",
+            "lead",
+            "partner_members",
+            "partners",
+            "status",
+            "start_date",
+            "due_date",
+            "deliverable_url",
+            "objectives",
+        ]
 
     deliverable_url = forms.URLField(
         required=False, max_length=500, assume_scheme="https", label="Deliverable link"
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.group_id and "objectives" in self.fields:
+            # An existing activity: only its own workplan's objectives to choose from.
+            self.fields["objectives"].queryset = self.fields["objectives"].queryset.filter(
+                workplan__pathways__groups=self.instance.group_id
+            )
 
     def clean(self):
         data = super().clean()
@@ -312,9 +346,7 @@ class ActivityImportForm(ImportForm):
 
 
 class ActivityConfirmImportForm(ConfirmImportForm):
-    workplan = forms.ModelChoiceField(
-        queryset=Workplan.objects.all(), widget=forms.HiddenInput
-    )
+    workplan = forms.ModelChoiceField(queryset=Workplan.objects.all(), widget=forms.HiddenInput)
 
 
 class ActivityExportForm(ExportForm):

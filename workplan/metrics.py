@@ -72,7 +72,7 @@ def metric_options_errors(key: str, options: object) -> list[str]:
     if metric is None:
         return [f"There is no metric “{key}”."]
     if not isinstance(options, dict):
-        return ["Options must be a JSON object, e.g. {\"kind\": \"company\"}."]
+        return ['Options must be a JSON object, e.g. {"kind": "company"}.']
     errors = []
     for name, value in options.items():
         if name not in metric.options:
@@ -218,12 +218,12 @@ def targets_progress(
     targets = list(targets)
     computer = _Computer(today)
     latest = _latest_measurements(t.pk for t in targets if t.metric not in METRICS)
-    return {
-        t.pk: computer.progress(t, t.objective.workplan, latest.get(t.pk)) for t in targets
-    }
+    return {t.pk: computer.progress(t, t.objective.workplan, latest.get(t.pk)) for t in targets}
 
 
-def workplan_progress(workplan: Workplan, *, today: date | None = None) -> dict[int, TargetProgress]:
+def workplan_progress(
+    workplan: Workplan, *, today: date | None = None
+) -> dict[int, TargetProgress]:
     """{target id: TargetProgress} for every target of a workplan, in a handful of queries
     (one per distinct metric and options, plus two for the manual measurements)."""
     targets = list(

@@ -84,6 +84,11 @@ class IndicatorRow:
     def latest(self) -> MELMeasurement | None:
         return self.measurements[-1] if self.measurements else None
 
+    @property
+    def latest_value(self) -> str:
+        """The latest value as the charts print it (thousands separated)."""
+        return charts.format_number(self.latest.value) if self.latest else ""
+
 
 @dataclass(frozen=True)
 class WorkplanPage:
@@ -101,9 +106,7 @@ def _pathways(workplan: Workplan, activities: QuerySet[Activity]) -> list[Pathwa
     """Pathways → groups → activities of ``workplan``: three queries (plus whatever
     ``activities`` prefetches)."""
     pathways = list(workplan.pathways.order_by("order", "pk"))
-    groups = list(
-        ActivityGroup.objects.filter(pathway__workplan=workplan).order_by("order", "pk")
-    )
+    groups = list(ActivityGroup.objects.filter(pathway__workplan=workplan).order_by("order", "pk"))
     by_group: dict[int, list[Activity]] = {group.pk: [] for group in groups}
     for activity in activities.filter(group__pathway__workplan=workplan).order_by("order", "pk"):
         by_group[activity.group_id].append(activity)
@@ -114,14 +117,17 @@ def _pathways(workplan: Workplan, activities: QuerySet[Activity]) -> list[Pathwa
 
 
 def _indicator_row(indicator: MELIndicator) -> IndicatorRow:
+    """The indicator's chart (an SVG from ``leadit.charts``) and its data table. A line over
+    time when the measurements span several years (the line chart's axis marks years);
+    otherwise one labelled bar per measurement."""
     measurements = list(indicator.measurements.all())
     points = [(m.date, m.value) for m in measurements]
     title = indicator.name
-    if len(points) == 1:
-        items = [(m.date.isoformat(), m.value) for m in measurements]
-        chart = charts.bar_chart(items, title=title, unit=indicator.unit)
-    else:
+    if len({m.date.year for m in measurements}) > 1:
         chart = charts.line_chart(points, title=title, unit=indicator.unit)
+    else:
+        items = [(f"{m.date.day} {m.date:%b %Y}", m.value) for m in measurements]
+        chart = charts.bar_chart(items, title=title, unit=indicator.unit)
     table = charts.data_table(
         charts.line_chart_table(points, title=title, unit=indicator.unit, label="Date"),
         summary=f"Show the data of “{title}” as a table",
@@ -132,10 +138,7 @@ def _indicator_row(indicator: MELIndicator) -> IndicatorRow:
 def workplan_page(*, slug: str, user, today: date | None = None) -> WorkplanPage | None:
     """Everything ``/workplan/<slug>/`` shows, or None if ``user`` may not see it."""
     workplan = (
-        Workplan.objects.visible_to(user)
-        .filter(slug=slug)
-        .prefetch_related("pillars")
-        .first()
+        Workplan.objects.visible_to(user).filter(slug=slug).prefetch_related("pillars").first()
     )
     if workplan is None:
         return None
@@ -159,7 +162,7 @@ def workplan_page(*, slug: str, user, today: date | None = None) -> WorkplanPage
     )
     pathways = _pathways(workplan, activities)
     all_activities = [a for p in pathways for g in p.groups for a in g.activities]
-    counts = {status: 0 for status in Activity.Status.values}
+    counts = dict.fromkeys(Activity.Status.values, 0)
     for activity in all_activities:
         counts[activity.status] += 1
 
@@ -191,9 +194,7 @@ def workplan_page(*, slug: str, user, today: date | None = None) -> WorkplanPage
         stories=stories,
         last_updated=last_updated,
         activity_count=len(all_activities),
-        status_counts=[
-            (Activity.Status(status).label, n) for status, n in counts.items() if n
-        ],
+        status_counts=[(Activity.Status(status).label, n) for status, n in counts.items() if n],
     )
 
 

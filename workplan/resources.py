@@ -239,11 +239,11 @@ class ActivityResource(PortalResourceMixin, resources.ModelResource):
         except ValidationError as exc:
             errors = exc.update_error_dict(errors)
         start, due = instance.start_date, instance.due_date
-        if "start_date" not in errors and "due_date" not in errors and start and due:
-            if due < start:
-                errors["due_date"] = [
-                    ValidationError(f"The due date {due} is before the start date {start}.")
-                ]
+        dates_clean = "start_date" not in errors and "due_date" not in errors
+        if dates_clean and start and due and due < start:
+            errors["due_date"] = [
+                ValidationError(f"The due date {due} is before the start date {start}.")
+            ]
         pathway = getattr(instance, "_pathway_title", "")
         group = getattr(instance, "_group_title", "")
         if self.workplan is not None and pathway and group:

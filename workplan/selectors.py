@@ -128,9 +128,9 @@ def recent_status_changes(*, limit: int = 20) -> list[StatusChange]:
     )
     workplans = {
         row["pk"]: row["pathway__workplan_id"]
-        for row in ActivityGroup.objects.filter(
-            pk__in={c.group_id for c in changes}
-        ).values("pk", "pathway__workplan_id")
+        for row in ActivityGroup.objects.filter(pk__in={c.group_id for c in changes}).values(
+            "pk", "pathway__workplan_id"
+        )
     }
     by_id = Workplan.objects.in_bulk(set(workplans.values())) if workplans else {}
     result = []

@@ -370,7 +370,8 @@ def test_compare_csv_of_bad_input_is_still_a_csv(client, world):
         URL + "?c=SE&c=IN",
         URL + "?c=SE&c=IN&c=DE&c=US",
         URL + "?c=SE",
-        URL + "?r=bulk-0&r=bulk-1&r=bulk-2&r=se-steel",
+        URL + "?r=se-steel&r=in-steel&r=de-steel&r=us-cement",
+        URL + "?r=se-steel",
         CSV_URL + "?c=SE&c=IN&c=DE&c=US",
     ],
 )

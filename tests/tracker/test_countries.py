@@ -367,10 +367,6 @@ def test_country_profile_shows_an_edit_at_once(client, world):
     assert "Brand new cement roadmap" in _page(client, "/tracker/countries/SE/")
 
 
-@pytest.mark.xfail(
-    reason="members/apps.py connects its cache-invalidating receivers with weak references "
-    "to local functions, which the garbage collector removes (needs weak=False)"
-)
 def test_country_pages_after_member_change_show_badge_at_once(client, world):
     assert "LeadIT member" not in _page(client, "/tracker/countries/DE/").split("</h1>")[0]
     MemberFactory(name="Germany", slug="germany", country="DE", kind="country")

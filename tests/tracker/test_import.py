@@ -19,7 +19,7 @@ from tests.factories.tracker import (
 )
 from tests.factories.users import StaffFactory
 from tracker.models import Roadmap, Sector, Target
-from tracker.resources import RoadmapResource, TargetResource
+from tracker.resources import BulkHistoryWriter, RoadmapResource, TargetResource
 
 ROADMAP_IMPORT = "/admin/tracker/roadmap/import/"
 ROADMAP_PROCESS = "/admin/tracker/roadmap/process_import/"
@@ -496,3 +496,50 @@ def test_roadmap_export_then_import_round_trips(reference_data):
     formula = Roadmap.objects.get(slug="formula")
     assert formula.title == "=1+1"
     assert sorted(formula.sectors.values_list("slug", flat=True)) == ["cement", "steel"]
+
+
+def test_roadmap_resource_writes_the_same_without_copy(reference_data, monkeypatch):
+    """The embedded SQLite default has no COPY: the ORM path leaves the same records."""
+    monkeypatch.setattr(BulkHistoryWriter, "use_copy", False)
+    RoadmapFactory(slug="old", title="Old", scope="global", country="")
+    text = csv(
+        roadmap_row("new-one", sectors="steel,cement", instruments="gpp"),
+        roadmap_row(
+            "old",
+            title="Old, renamed",
+            scope="global",
+            country="",
+            sectors="cement",
+            status="superseded",
+            superseded_by="new-one",
+        ),
+    )
+
+    result = RoadmapResource().import_data(tablib.Dataset().load(text, format="csv"), dry_run=False)
+
+    assert not result.has_errors() and not result.has_validation_errors()
+    new = Roadmap.objects.get(slug="new-one")
+    assert sorted(new.sectors.values_list("slug", flat=True)) == ["cement", "steel"]
+    record = new.history.get()
+    assert sorted(row.sector.slug for row in record.sectors.all()) == ["cement", "steel"]
+    old = Roadmap.objects.get(slug="old")
+    assert old.title == "Old, renamed" and old.superseded_by == new
+    assert [row.sector.slug for row in old.history.first().sectors.all()] == ["cement"]
+    assert old.history.first().history_change_reason == "Spreadsheet import"
+
+
+def test_admin_roadmap_import_preview_of_a_large_file_says_every_row_was_checked(
+    reference_data, staff_client, monkeypatch
+):
+    monkeypatch.setattr(RoadmapResource, "PREVIEW_ROWS", 2)
+    text = csv(*(roadmap_row(f"roadmap-{n}", title=f"Roadmap number {n}") for n in range(3)))
+
+    response = staff_client.post(
+        ROADMAP_IMPORT, {"format": CSV_FORMAT, "import_file": upload(text)}
+    )
+
+    page = response.content.decode()
+    assert "Confirm import" in page
+    assert "<ins>Roadmap number 1</ins>" in page
+    assert "Roadmap number 2" not in page
+    assert "All 3 rows were checked." in page

@@ -16,7 +16,6 @@ from tests.factories.workplan import (
     ActivityGroupFactory,
     ImpactPathwayFactory,
     ObjectiveFactory,
-    ObjectiveTargetFactory,
     WorkplanFactory,
 )
 from workplan.models import Activity, ActivityGroup, ImpactPathway, Objective, Workplan
@@ -424,7 +423,9 @@ def test_admin_activity_export_has_one_x_column_per_objective(staff_client, work
 
     assert response.status_code == 200
     assert "2021-" in response["Content-Disposition"]
-    rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    rows = list(
+        openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)
+    )
     assert rows[0] == (
         "pathway",
         "group",
@@ -486,3 +487,62 @@ def test_admin_activity_form_refuses_due_before_start(staff_client, workplan):
     activity.refresh_from_db()
     assert activity.start_date == D(2021, 2, 1)
 
+
+def test_admin_workplan_form_refuses_a_period_ending_before_it_starts(staff_client):
+    response = staff_client.post(
+        "/admin/workplan/workplan/add/",
+        {
+            "title": "Backwards",
+            "slug": "backwards",
+            "status": "draft",
+            "period_start": "2022-12-31",
+            "period_end": "2022-01-01",
+            **{
+                f"{prefix}-{name}": "0"
+                for prefix in ("objectives", "pathways", "indicators")
+                for name in ("TOTAL_FORMS", "INITIAL_FORMS")
+            },
+        },
+    )
+
+    assert "The period ends before it starts." in response.content.decode()
+    assert not Workplan.objects.filter(slug="backwards").exists()
+
+
+def test_admin_activity_form_offers_only_its_workplans_objectives(staff_client, workplan):
+    ObjectiveFactory(workplan=WorkplanFactory(period_start=D(2023, 1, 1)), short_title="Foreign")
+    activity = Activity.objects.get()
+
+    page = staff_client.get(f"/admin/workplan/activity/{activity.pk}/change/").content.decode()
+
+    assert "1. O1" in page and "5. O5" in page
+    assert "Foreign" not in page
+
+
+@pytest.mark.parametrize(
+    ("metric", "options", "expected"),
+    [("", "", {}), ("new_members", '{"kind": "company"}', {"kind": "company"})],
+)
+def test_admin_target_saves_manual_and_metric_targets(
+    staff_client, workplan, metric, options, expected
+):
+    objective = workplan.objectives.get(number=1)
+
+    response = staff_client.post(
+        "/admin/workplan/objectivetarget/add/",
+        {
+            "objective": objective.pk,
+            "label": "A target",
+            "metric": metric,
+            "metric_options": options,
+            "threshold": "6",
+            "unit": "members",
+            "order": "0",
+            "measurements-TOTAL_FORMS": "0",
+            "measurements-INITIAL_FORMS": "0",
+        },
+    )
+
+    assert response.status_code == 302
+    target = objective.targets.get()
+    assert (target.metric, target.metric_options) == (metric, expected)

@@ -47,6 +47,12 @@ def _text(html: str) -> str:
     return re.sub(r" ([.,;:)])", r"\1", text).replace("( ", "(")
 
 
+def _section(html: str, heading_id: str) -> str:
+    """The text of the page's ``<section aria-labelledby=heading_id>``."""
+    start = html.index(f'<section aria-labelledby="{heading_id}"')
+    return _text(html[start : html.index("</section>", start)])
+
+
 def _query_count(client, url: str) -> int:
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
@@ -67,10 +73,14 @@ def workplan_2021():
     )
     workplan.pillars.add(PillarFactory(title="Global forum for a just transition"))
     membership = ObjectiveFactory(
-        workplan=workplan, number=1, short_title="Expand membership", due_event="COP26"
+        workplan=workplan,
+        number=1,
+        short_title="Expand membership",
+        due_event="COP26",
+        description="",
     )
     procurement = ObjectiveFactory(
-        workplan=workplan, number=2, short_title="Promote green procurement"
+        workplan=workplan, number=2, short_title="Promote green procurement", description=""
     )
     ObjectiveTargetFactory(
         objective=membership,
@@ -109,13 +119,16 @@ def workplan_2021():
         status=Activity.Status.IN_PROGRESS,
         objectives=[membership, procurement],
     )
-    indicator = MELIndicatorFactory(workplan=workplan, name="People reached at events", unit="people")
+    indicator = MELIndicatorFactory(
+        workplan=workplan, name="People reached at events", unit="people"
+    )
     MELMeasurementFactory(indicator=indicator, date=D(2021, 3, 31), value=Decimal("120"))
     MELMeasurementFactory(indicator=indicator, date=D(2021, 11, 30), value=Decimal("480"))
     ImpactStoryFactory(member=partner, title="Green steel in public tenders", date=D(2021, 8, 1))
     ImpactStoryFactory(member=partner, title="A story from 2019", date=D(2019, 8, 1))
-    ImpactStoryFactory(member=partner, title="An unpublished story", date=D(2021, 8, 1),
-                       is_published=False)
+    ImpactStoryFactory(
+        member=partner, title="An unpublished story", date=D(2021, 8, 1), is_published=False
+    )
     prospective = MemberFactory(status=Member.Status.PROSPECTIVE)
     ImpactStoryFactory(member=prospective, title="A prospective member's story", date=D(2021, 8, 1))
     return workplan
@@ -126,10 +139,18 @@ def workplan_2021():
 
 def test_list_shows_published_and_archived_workplans_not_drafts(client):
     WorkplanFactory(title="2021 Workplan", status=Workplan.Status.ARCHIVED)
-    WorkplanFactory(title="LeadIT 2.0", status=Workplan.Status.PUBLISHED,
-                    period_start=D(2024, 1, 1), period_end=D(2026, 12, 31))
-    WorkplanFactory(title="Secret plan", status=Workplan.Status.DRAFT,
-                    period_start=D(2027, 1, 1), period_end=D(2027, 12, 31))
+    WorkplanFactory(
+        title="LeadIT 2.0",
+        status=Workplan.Status.PUBLISHED,
+        period_start=D(2024, 1, 1),
+        period_end=D(2026, 12, 31),
+    )
+    WorkplanFactory(
+        title="Secret plan",
+        status=Workplan.Status.DRAFT,
+        period_start=D(2027, 1, 1),
+        period_end=D(2027, 12, 31),
+    )
 
     text = _text(_page(client, "/workplan/"))
 
@@ -188,7 +209,8 @@ def test_detail_shows_each_target_with_value_threshold_and_state(client, workpla
 def test_detail_target_on_track_in_a_current_period(client):
     today = timezone.localdate()
     workplan = WorkplanFactory(
-        slug="now", period_start=today - datetime.timedelta(days=30),
+        slug="now",
+        period_start=today - datetime.timedelta(days=30),
         period_end=today + datetime.timedelta(days=3000),
     )
     target = ObjectiveTargetFactory(
@@ -221,10 +243,26 @@ def test_detail_mel_indicator_has_a_chart_and_a_data_table(client, workplan_2021
 
     text = _text(html)
     assert "Latest: 480 people on 30 November 2021" in text
-    assert '<svg xmlns="http://www.w3.org/2000/svg" class="chart chart--line"' in html
+    # Measurements within one year: one labelled bar per date.
+    assert '<svg xmlns="http://www.w3.org/2000/svg" class="chart chart--bar"' in html
+    assert "<title>30 Nov 2021: 480 people</title>" in html
     assert "Show the data of “People reached at events” as a table" in text
     assert "Date Value (people) 2021-03-31 120 2021-11-30 480" in text
     assert "style=" not in html
+
+
+def test_detail_mel_indicator_over_several_years_is_a_line(client):
+    workplan = WorkplanFactory(
+        slug="phase-2", period_start=D(2024, 1, 1), period_end=D(2026, 12, 31)
+    )
+    indicator = MELIndicatorFactory(workplan=workplan, name="Tracker visits", unit="visits")
+    for year, value in [(2024, 1800), (2025, 12500), (2026, 30000)]:
+        MELMeasurementFactory(indicator=indicator, date=D(year, 12, 31), value=value)
+
+    html = _page(client, "/workplan/phase-2/")
+
+    assert '<svg xmlns="http://www.w3.org/2000/svg" class="chart chart--line"' in html
+    assert "Latest: 30,000 visits on 31 December 2026" in _text(html)
 
 
 def test_detail_shows_published_stories_of_the_period_only(client, workplan_2021):
@@ -267,10 +305,10 @@ def test_detail_of_an_unknown_workplan_is_not_found(client):
 def _activities(workplan, count: int) -> None:
     objectives = list(workplan.objectives.all())
     members = [MemberFactory() for _ in range(2)]
+    group = None
     for index in range(count):
-        group = ActivityGroupFactory(pathway=ImpactPathwayFactory(workplan=workplan)) if (
-            index % 25 == 0
-        ) else group
+        if index % 25 == 0:
+            group = ActivityGroupFactory(pathway=ImpactPathwayFactory(workplan=workplan))
         activity = ActivityFactory(
             group=group, lead=None, objectives=objectives[: index % 3], partners="IEA"
         )
@@ -316,25 +354,36 @@ def current_workplan():
     )
     group = ActivityGroupFactory(pathway=ImpactPathwayFactory(workplan=workplan))
     ActivityFactory(
-        group=group, title="Late roadmap guide", start_date=None,
-        due_date=today - datetime.timedelta(days=14), status=Activity.Status.IN_PROGRESS,
+        group=group,
+        title="Late roadmap guide",
+        start_date=None,
+        due_date=today - datetime.timedelta(days=14),
+        status=Activity.Status.IN_PROGRESS,
     )
     ActivityFactory(
-        group=group, title="Newsletter soon", start_date=None,
+        group=group,
+        title="Newsletter soon",
+        start_date=None,
         due_date=today + datetime.timedelta(days=10),
     )
     ActivityFactory(
-        group=group, title="Far away summit", start_date=None,
+        group=group,
+        title="Far away summit",
+        start_date=None,
         due_date=today + datetime.timedelta(days=90),
     )
     ActivityFactory(
-        group=group, title="Done long ago", start_date=None,
-        due_date=today - datetime.timedelta(days=30), status=Activity.Status.DONE,
+        group=group,
+        title="Done long ago",
+        start_date=None,
+        due_date=today - datetime.timedelta(days=30),
+        status=Activity.Status.DONE,
     )
     objective = ObjectiveFactory(workplan=workplan, number=1, short_title="Expand membership")
     ObjectiveTargetFactory(objective=objective, label="Companies joined", threshold=10)
-    changed = ActivityFactory(group=group, title="Board meeting minutes", start_date=None,
-                              due_date=None)
+    changed = ActivityFactory(
+        group=group, title="Board meeting minutes", start_date=None, due_date=None
+    )
     changed.status = Activity.Status.DONE
     changed.save()
     return workplan
@@ -349,16 +398,16 @@ def test_dashboard_lists_due_activities_objectives_behind_and_status_changes(
     assert "1 activity overdue" in text
     assert "1 due in the next 30 days" in text
     assert "1 objective behind target" in text
-    overdue = text[text.index("Overdue Activity") : text.index("Due in the next 30 days Activity")]
+    overdue = _section(html, "overdue")
     assert "Late roadmap guide" in overdue
     assert "2 weeks late" in overdue
     assert "Done long ago" not in text
     assert "Far away summit" not in text
-    soon = text[text.index("Due in the next 30 days Activity") : text.index("Objectives behind")]
+    soon = _section(html, "due-soon")
     assert "Newsletter soon" in soon
-    behind = text[text.index("Objectives behind target 1.") : text.index("Recent status")]
+    behind = _section(html, "behind")
     assert "1. Expand membership Current plan Companies joined 0 of 10 (0%) Behind" in behind
-    assert "Board meeting minutes Planned → Done" in text
+    assert "Board meeting minutes Planned → Done" in _section(html, "changes")
     late = Activity.objects.get(title="Late roadmap guide")
     assert f'href="/admin/workplan/activity/{late.pk}/change/"' in html
 

@@ -161,9 +161,12 @@ def test_copy_copies_everything_with_marks_remapped_and_dates_shifted(source):
     assert copy.indicators.count() == 1
     assert copy.indicators.get().measurements.count() == 0
     # The source is untouched.
-    assert Activity.objects.filter(group__pathway__workplan=source).exclude(
-        status=Activity.Status.PLANNED
-    ).count() == 3
+    assert (
+        Activity.objects.filter(group__pathway__workplan=source)
+        .exclude(status=Activity.Status.PLANNED)
+        .count()
+        == 3
+    )
 
 
 @pytest.mark.parametrize(

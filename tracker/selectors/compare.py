@@ -12,23 +12,28 @@ projects in the database (``tests/tracker/test_compare.py`` asserts it).
 
 import datetime
 import re
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.http import QueryDict
 from django.urls import reverse
 from django_countries import countries
 
 from ..models import IndustrialProject, Roadmap, Source, Target
 from .countries import (
+    Named,
     badges_by_country,
     country_code_clean,
     country_name,
     net_zero_of,
     project_summaries_by_country,
     project_summary_of,
+    roadmap_instruments,
+    roadmap_sectors,
+    target_country_expression,
     target_value_display,
     targets_of_countries_q,
 )
@@ -216,12 +221,6 @@ class Comparison:
         return [header, links, *body]
 
 
-def _target_country(target: Target) -> str:
-    if target.country:
-        return target.country.code
-    return target.roadmap.country.code if target.roadmap_id else ""
-
-
 def _latest(values: Iterable[datetime.datetime | None]) -> datetime.datetime | None:
     present = [v for v in values if v is not None]
     return max(present) if present else None
@@ -255,27 +254,61 @@ def _web_url(url: str) -> str:
     return url if url.lower().startswith(("https://", "http://")) else ""
 
 
-def _source_items(roadmaps: Iterable[Roadmap]) -> list[CellItem]:
+@dataclass(frozen=True)
+class Relations:
+    """The sectors, instruments and sources of a set of roadmaps, by roadmap id: three
+    queries of plain rows, however many roadmaps (no per-roadmap querysets)."""
+
+    sectors: dict[int, list[Named]]
+    instruments: dict[int, list[Named]]
+    sources: dict[int, list[tuple[str, str]]]  # (title, url)
+
+
+def _relations(roadmap_ids: list[int]) -> Relations:
+    sources: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    rows = (
+        Source.objects.filter(roadmap_id__in=roadmap_ids)
+        .order_by("title", "pk")
+        .values_list("roadmap_id", "title", "url")
+    )
+    for roadmap_id, title, url in rows:
+        sources[roadmap_id].append((title, url))
+    return Relations(
+        sectors=roadmap_sectors(roadmap_ids),
+        instruments=roadmap_instruments(roadmap_ids),
+        sources=sources,
+    )
+
+
+def _source_items(roadmaps: Iterable[Roadmap], relations: Relations) -> list[CellItem]:
     items, seen = [], set()
     for roadmap in roadmaps:
         if roadmap.document_url and roadmap.document_url not in seen:
             seen.add(roadmap.document_url)
             items.append(CellItem(f"{roadmap.title} (document)", _web_url(roadmap.document_url)))
-        for source in roadmap.sources.all():
-            if source.url not in seen:
-                seen.add(source.url)
-                items.append(CellItem(source.title, _web_url(source.url)))
+        for title, url in relations.sources.get(roadmap.pk, []):
+            if url not in seen:
+                seen.add(url)
+                items.append(CellItem(title, _web_url(url)))
     return items
 
 
-def _sector_items(roadmaps: Iterable[Roadmap], targets: Iterable[Target]) -> list[CellItem]:
-    sectors = {s.pk: s for r in roadmaps for s in r.sectors.all()}
-    sectors.update({t.sector.pk: t.sector for t in targets if t.sector_id})
+def _sector_items(
+    roadmaps: Iterable[Roadmap], targets: Iterable[Target], relations: Relations
+) -> list[CellItem]:
+    sectors = {s.pk: s for r in roadmaps for s in relations.sectors.get(r.pk, [])}
+    sectors.update(
+        {
+            t.sector_id: Named(t.sector_id, t.sector.name, t.sector.order)
+            for t in targets
+            if t.sector_id
+        }
+    )
     return [CellItem(s.name) for s in sorted(sectors.values(), key=lambda s: (s.order, s.name))]
 
 
-def _instrument_items(roadmaps: Iterable[Roadmap]) -> list[CellItem]:
-    instruments = {i.pk: i for r in roadmaps for i in r.instruments.all()}
+def _instrument_items(roadmaps: Iterable[Roadmap], relations: Relations) -> list[CellItem]:
+    instruments = {i.pk: i for r in roadmaps for i in relations.instruments.get(r.pk, [])}
     return [CellItem(i.name) for i in sorted(instruments.values(), key=lambda i: i.name)]
 
 
@@ -287,12 +320,6 @@ def _date_item(value: datetime.datetime | None) -> list[CellItem]:
     return [CellItem(value.date().isoformat())] if value else []
 
 
-def _roadmaps_prefetched(queryset):
-    return queryset.select_related("region", "superseded_by").prefetch_related(
-        "sectors", "instruments", Prefetch("sources", queryset=Source.objects.order_by("title"))
-    )
-
-
 def _current(roadmaps: Iterable[Roadmap]) -> list[Roadmap]:
     return [r for r in roadmaps if r.status != Roadmap.Status.SUPERSEDED]
 
@@ -300,20 +327,40 @@ def _current(roadmaps: Iterable[Roadmap]) -> list[Roadmap]:
 def _compare_countries(selection: CompareSelection) -> Comparison:
     codes = selection.keys
     badges = badges_by_country(codes)
+    # ``code``: the plain ISO code (the CountryField descriptor builds an object a read).
     roadmaps = list(
-        _roadmaps_prefetched(Roadmap.objects.filter(country__in=codes)).order_by(
-            "-published_on", "title"
-        )
+        Roadmap.objects.filter(country__in=codes)
+        .only("title", "slug", "country", "status", "document_url", "published_on", "updated_at")
+        .annotate(code=F("country"))
+        .order_by("-published_on", "title")
     )
+    relations = _relations([r.pk for r in roadmaps])
     targets = list(
-        Target.objects.filter(targets_of_countries_q(codes)).select_related("sector", "roadmap")
+        Target.objects.filter(targets_of_countries_q(codes))
+        .annotate(code=target_country_expression())
+        .select_related("sector", "roadmap")
+        .only(
+            "country",
+            "sector",
+            "sector__name",
+            "sector__order",
+            "kind",
+            "base_year",
+            "target_year",
+            "value",
+            "unit",
+            "status",
+            "end_target",
+            "updated_at",
+            "roadmap",
+            "roadmap__status",
+            "roadmap__country",
+        )
     )
     projects = project_summaries_by_country(codes)
 
-    by_country = {code: [r for r in roadmaps if r.country.code == code] for code in codes}
-    targets_by_country = {
-        code: [t for t in targets if _target_country(t) == code] for code in codes
-    }
+    by_country = {code: [r for r in roadmaps if r.code == code] for code in codes}
+    targets_by_country = {code: [t for t in targets if t.code == code] for code in codes}
     summaries = {code: projects.get(code) for code in codes}
 
     def status_items(code: str) -> list[CellItem]:
@@ -337,12 +384,14 @@ def _compare_countries(selection: CompareSelection) -> Comparison:
         CompareRow(
             "sectors",
             "Sectors covered",
-            cells(lambda c: _sector_items(_current(by_country[c]), targets_by_country[c])),
+            cells(
+                lambda c: _sector_items(_current(by_country[c]), targets_by_country[c], relations)
+            ),
         ),
         CompareRow(
             "instruments",
             "Policy instruments",
-            cells(lambda c: _instrument_items(_current(by_country[c]))),
+            cells(lambda c: _instrument_items(_current(by_country[c]), relations)),
         ),
         CompareRow("status", "Roadmaps by status", cells(status_items)),
         CompareRow(
@@ -350,7 +399,7 @@ def _compare_countries(selection: CompareSelection) -> Comparison:
             "Industrial projects by status (capacity in thousand tonnes a year)",
             cells(lambda c: _project_items(summaries[c]) if summaries[c] else []),
         ),
-        CompareRow("sources", "Sources", cells(lambda c: _source_items(by_country[c]))),
+        CompareRow("sources", "Sources", cells(lambda c: _source_items(by_country[c], relations))),
         CompareRow(
             "updated",
             "Last updated",
@@ -376,8 +425,8 @@ def _compare_countries(selection: CompareSelection) -> Comparison:
         for code in codes
     ]
     choices = [
-        RoadmapChoice(r.slug, r.title, country_name(r.country), False)
-        for r in sorted(roadmaps, key=lambda r: (codes.index(r.country.code), r.title.casefold()))
+        RoadmapChoice(r.slug, r.title, country_name(r.code), False)
+        for r in sorted(roadmaps, key=lambda r: (codes.index(r.code), r.title.casefold()))
     ]
     return Comparison(
         selection=selection,
@@ -401,7 +450,7 @@ def _roadmap_place(roadmap: Roadmap) -> str:
     return "Global" if roadmap.scope == Roadmap.Scope.GLOBAL else ""
 
 
-def _roadmap_projects(roadmap: Roadmap):
+def _roadmap_projects(roadmap: Roadmap, sectors: list[Named]):
     """The projects a roadmap covers: in its country (or its region's countries; all for a
     global roadmap), in its sectors if it names any."""
     projects = IndustrialProject.objects.all()
@@ -413,9 +462,8 @@ def _roadmap_projects(roadmap: Roadmap):
         )
     elif roadmap.scope != Roadmap.Scope.GLOBAL:
         projects = projects.none()
-    sectors = [s.pk for s in roadmap.sectors.all()]
     if sectors:
-        projects = projects.filter(sector__in=sectors)
+        projects = projects.filter(sector__in=[s.pk for s in sectors])
     return projects
 
 
@@ -423,14 +471,20 @@ def _compare_roadmaps(selection: CompareSelection) -> Comparison:
     slugs = selection.keys
     loaded = {
         r.slug: r
-        for r in _roadmaps_prefetched(Roadmap.objects.filter(slug__in=slugs)).prefetch_related(
+        for r in Roadmap.objects.filter(slug__in=slugs)
+        .select_related("region", "superseded_by")
+        .prefetch_related(
             "region__memberships",
             Prefetch("targets", queryset=Target.objects.select_related("sector", "roadmap")),
         )
     }
     roadmaps = [loaded[slug] for slug in slugs if slug in loaded]
+    relations = _relations([r.pk for r in roadmaps])
     summaries = [
-        project_summary_of(_roadmap_projects(r)) if roadmap_has_place(r) else None for r in roadmaps
+        project_summary_of(_roadmap_projects(r, relations.sectors.get(r.pk, [])))
+        if roadmap_has_place(r)
+        else None
+        for r in roadmaps
     ]
 
     def cells(function) -> list[list[CellItem]]:
@@ -472,9 +526,13 @@ def _compare_roadmaps(selection: CompareSelection) -> Comparison:
             "interim", "Interim targets", cells(lambda r: _interim_items(list(r.targets.all())))
         ),
         CompareRow(
-            "sectors", "Sectors covered", cells(lambda r: _sector_items([r], r.targets.all()))
+            "sectors",
+            "Sectors covered",
+            cells(lambda r: _sector_items([r], r.targets.all(), relations)),
         ),
-        CompareRow("instruments", "Policy instruments", cells(lambda r: _instrument_items([r]))),
+        CompareRow(
+            "instruments", "Policy instruments", cells(lambda r: _instrument_items([r], relations))
+        ),
         CompareRow("status", "Roadmap status", cells(status_items)),
         CompareRow(
             "projects",
@@ -482,7 +540,7 @@ def _compare_roadmaps(selection: CompareSelection) -> Comparison:
             "(capacity in thousand tonnes a year)",
             [_project_items(s) if s else [] for s in summaries],
         ),
-        CompareRow("sources", "Sources", cells(lambda r: _source_items([r]))),
+        CompareRow("sources", "Sources", cells(lambda r: _source_items([r], relations))),
         CompareRow(
             "updated",
             "Last updated",

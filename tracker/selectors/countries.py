@@ -54,7 +54,7 @@ def leadit_member_codes() -> set[str]:
     return group_countries(LEADIT_MEMBERS_SLUG) or set()
 
 
-def _target_country_expression():
+def target_country_expression():
     """A target belongs to its own country, or, if it has none, to its roadmap's."""
     return Coalesce(
         NullIf(F("country"), Value("")), F("roadmap__country"), output_field=CharField()
@@ -360,7 +360,7 @@ def country_directory(*, data: QueryDict) -> CountryDirectory:
     roadmaps_updated = _latest(*(last for _, _, last in roadmap_rows))
 
     target_rows = (
-        Target.objects.annotate(cc=_target_country_expression())
+        Target.objects.annotate(cc=target_country_expression())
         .exclude(cc="")
         .exclude(cc__isnull=True)
         .order_by()
@@ -546,7 +546,8 @@ class ProfileRoadmap:
     successor_title: str
     successor_url: str
     sectors: str
-    published_on: datetime.date | None
+    published_on: str  # ISO date, or ""
+    published: str  # "Mar 2021", or ""
     regional: bool  # a regional roadmap of a group the country is in
 
 
@@ -618,6 +619,7 @@ def country_profile_load(*, code: str) -> CountryProfile:
             Q(country=code) | Q(scope=Roadmap.Scope.REGIONAL, region__in=regional)
         )
         .select_related("region", "superseded_by")
+        .annotate(code=F("country"))
         .only(
             "title",
             "slug",
@@ -636,7 +638,7 @@ def country_profile_load(*, code: str) -> CountryProfile:
     )
 
     def via_region(roadmap: Roadmap) -> bool:
-        return roadmap.scope == Roadmap.Scope.REGIONAL and roadmap.country.code != code
+        return roadmap.scope == Roadmap.Scope.REGIONAL and roadmap.code != code
 
     roadmaps.sort(
         key=lambda r: (
@@ -662,7 +664,8 @@ def country_profile_load(*, code: str) -> CountryProfile:
             successor_title=r.superseded_by.title if r.superseded_by_id else "",
             successor_url=f"{prefix}{r.superseded_by.slug}/" if r.superseded_by_id else "",
             sectors=", ".join(s.name for s in sectors.get(r.pk, [])),
-            published_on=r.published_on,
+            published_on=r.published_on.isoformat() if r.published_on else "",
+            published=r.published_on.strftime("%b %Y") if r.published_on else "",
             regional=via_region(r),
         )
         for r in roadmaps

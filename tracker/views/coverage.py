@@ -71,7 +71,6 @@ def coverage(request: HttpRequest) -> HttpResponse:
         "matrix": matrix,
         "coverage_map": coverage_map,
         "ignored_format": requested,
-        "column_count": len(matrix.sectors) + 5,
     }
     return render(request, "tracker/coverage.html", context)
 

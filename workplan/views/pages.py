@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
@@ -47,13 +47,13 @@ def _visible_or_404(request: HttpRequest, slug: str):
     return workplan
 
 
-@require_GET
+@require_safe
 def workplan_list(request: HttpRequest) -> HttpResponse:
     workplans = list(workplans_for(user=request.user))
     return render(request, "workplan/workplan_list.html", {"workplans": workplans})
 
 
-@require_GET
+@require_safe
 def workplan_detail(request: HttpRequest, slug: str) -> HttpResponse:
     page = workplan_page(slug=slug, user=request.user)
     if page is None:
@@ -63,7 +63,7 @@ def workplan_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def matrix(request: HttpRequest, slug: str) -> HttpResponse:
     workplan = _visible_or_404(request, slug)
     context = {
@@ -207,7 +207,7 @@ def _matrix_workbook(matrix) -> bytes:
     return buffer.getvalue()
 
 
-@require_GET
+@require_safe
 def matrix_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
     workplan = _visible_or_404(request, slug)
     content = _matrix_workbook(workplan_matrix(workplan=workplan))
@@ -216,7 +216,7 @@ def matrix_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def matrix_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     """The matrix on A4 landscape, through the portal's one restricted PDF renderer."""
     workplan = _visible_or_404(request, slug)
@@ -244,7 +244,7 @@ def matrix_pdf(request: HttpRequest, slug: str) -> HttpResponse:
 # --- Staff ---------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     context = {
