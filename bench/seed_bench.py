@@ -8,6 +8,7 @@ Run inside a configured Django (``bench/tracker_load.py`` does), or alone:
 
 import argparse
 import datetime
+import os
 import random
 import sys
 import time
@@ -197,6 +198,7 @@ def main() -> None:
     parser.add_argument("--targets", type=int, default=4000)
     args = parser.parse_args()
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "leadit.settings")
     import django
 
     django.setup()

@@ -10,7 +10,13 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-DEMO_LOGINS_FILE = settings.VAR_DIR / "demo-logins.json"
+# One file per database, so trying the portal on SQLite and on PostgreSQL side by side
+# does not mix their passwords.
+DEMO_LOGINS_FILE = settings.VAR_DIR / (
+    "demo-logins.json"
+    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
+    else f"demo-logins-{settings.DATABASES['default']['NAME']}.json"
+)
 
 
 def _stored_passwords() -> dict[str, str]:

@@ -9,6 +9,7 @@ required, secure cookies and HSTS. See README.md and docs/architecture.md.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -155,6 +156,11 @@ CELERY_TIMEZONE = "UTC"
 # Periodic jobs; each app's issue adds its entries here.
 CELERY_BEAT_SCHEDULE: dict = {
     "requeue-stale-jobs": {"task": "leadit.requeue_stale_jobs", "schedule": 60.0},
+    # Events: agendas and minutes due in the next 3 days or overdue, once per day.
+    "summits-deadline-reminders": {
+        "task": "summits.send_deadline_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
 }
 
 # --- Files ----------------------------------------------------------------------------
@@ -173,6 +179,8 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# The largest event document (agenda, minutes, presentation) accepted.
+EVENT_DOCUMENT_MAX_BYTES = env.int("EVENT_DOCUMENT_MAX_BYTES", default=20 * 1024 * 1024)
 
 # --- E-mail ---------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

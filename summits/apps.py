@@ -4,3 +4,25 @@ from django.apps import AppConfig
 class SummitsConfig(AppConfig):
     name = "summits"
     verbose_name = "Events and summits"
+
+    def ready(self):
+        from django.utils import timezone
+
+        from leadit.home import register_home_section
+
+        def next_events_context(request) -> dict:
+            from .selectors import next_public_events
+
+            events = next_public_events(now=timezone.now(), limit=3)
+            return {
+                "events": [
+                    {"event": e, "start": e.local(e.start), "end": e.local(e.end)} for e in events
+                ]
+            }
+
+        register_home_section(
+            key="next-events",
+            template="summits/home_next_events.html",
+            context=next_events_context,
+            order=10,
+        )

@@ -15,6 +15,12 @@ from django.utils import timezone
 from leadit.access import Access, access_of
 from members.models import Invitation, hash_invitation_key
 from tests.factories.members import EditorFactory, ImpactStoryFactory, ProgressUpdateFactory
+from tests.factories.summits import (
+    EventDocumentFactory,
+    EventFactory,
+    RegistrationFactory,
+    WorkingGroupFactory,
+)
 from tests.factories.tracker import GuideStepFactory, IndustrialProjectFactory, RoadmapFactory
 from tests.factories.workplan import WorkplanFactory
 
@@ -71,6 +77,17 @@ URL_EXAMPLES: dict[str, object] = {
         f"workplan:{name}": lambda world: {"slug": world["workplan"].slug}
         for name in ["detail", "matrix", "matrix_xlsx", "matrix_pdf", "matrix_toggle"]
     },
+    "summits:working_group": lambda world: {"slug": world["working_group"].slug},
+    **{
+        f"summits:{name}": lambda world: {"slug": world["event"].slug}
+        for name in ["detail", "event_ics", "register"]
+    },
+    "summits:document": lambda world: {"slug": world["event"].slug, "pk": world["document"].pk},
+    "summits:cancel_registration": lambda world: {
+        "slug": world["event"].slug,
+        "pk": world["registration"].pk,
+    },
+    "summits:attendees": lambda world: {"slug": world["event"].slug, "fmt": "csv"},
 }
 
 
@@ -163,6 +180,7 @@ def world(member_user, staff_user):
         key_hash=hash_invitation_key(invitation_key),
         expires_at=timezone.now() + timedelta(days=1),
     )
+    event = EventFactory()  # public
     return {
         "member_user": member_user,
         "staff_user": staff_user,
@@ -174,6 +192,10 @@ def world(member_user, staff_user):
         "project": IndustrialProjectFactory(),
         "guide_step": GuideStepFactory(),
         "workplan": WorkplanFactory(),  # published
+        "event": event,
+        "document": EventDocumentFactory(event=event),  # public, a link
+        "working_group": WorkingGroupFactory(members=[member]),
+        "registration": RegistrationFactory(event=event, member=member),
     }
 
 

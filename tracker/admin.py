@@ -205,9 +205,26 @@ class TargetInline(admin.TabularInline):
     ]
     show_change_link = True
 
+    formfield_overrides = {
+        models.CharField: {"widget": forms.TextInput(attrs={"size": 18})},
+        models.DecimalField: {"widget": forms.NumberInput(attrs={"class": "vIntegerField"})},
+    }
+
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
-        limit_end_targets(formset.form.base_fields.get("end_target"), obj)
+        fields = formset.form.base_fields
+        limit_end_targets(fields.get("end_target"), obj)
+        # A row of the table: no add/change/view icons beside its selects.
+        for name in ("sector", "end_target"):
+            widget = getattr(fields.get(name), "widget", None)
+            for flag in (
+                "can_add_related",
+                "can_change_related",
+                "can_delete_related",
+                "can_view_related",
+            ):
+                if hasattr(widget, flag):
+                    setattr(widget, flag, False)
         return formset
 
     def get_queryset(self, request):

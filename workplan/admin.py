@@ -372,7 +372,7 @@ class ActivityAdmin(PortalImportExportMixin, SimpleHistoryAdmin):
     list_filter = ["group__pathway__workplan", "status", "group__pathway"]
     list_select_related = ["group__pathway__workplan", "lead"]
     search_fields = ["title", "description", "partners", "group__title"]
-    filter_horizontal = ["objectives"]
+    filter_horizontal = ["objectives", "events"]
     autocomplete_fields = ["partner_members"]
     date_hierarchy = "due_date"
     fieldsets = [

@@ -5,7 +5,7 @@ A metric is a function of a workplan (its period) and the target's options. The 
 the lower layers (members, tracker) are registered here; a HIGHER app registers its own in
 its ``AppConfig.ready()`` (workplan must never import it):
 
-- "events_held" (options: kind) — registered by the events app once it exists;
+- "events_held" (options: kind, an event kind's slug) — registered here (summits is lower);
 - "briefs_published" — registered by the publications app.
 """
 
@@ -329,5 +329,27 @@ register_metric(
     label="Impact stories published, dated in the period",
     compute=_impact_stories,
 )
-# "events_held" and "briefs_published" are registered by the events and publications apps
-# in their AppConfig.ready() (they are higher layers: workplan never imports them).
+
+
+def _events_held(workplan: Workplan, options: dict) -> int:
+    """Events (of one kind, by its slug, if asked) that started in the period and are over."""
+    from summits.models import Event
+
+    events = Event.objects.filter(
+        start__date__gte=workplan.period_start,
+        start__date__lte=workplan.period_end,
+        end__lte=timezone.now(),
+    )
+    if options.get("kind"):
+        events = events.filter(kind__slug=options["kind"])
+    return events.count()
+
+
+register_metric(
+    key="events_held",
+    label="Events held in the period",
+    compute=_events_held,
+    options={"kind": None},
+)
+# "briefs_published" is registered by the publications app in its AppConfig.ready() (a
+# higher layer: workplan never imports it).

@@ -178,6 +178,7 @@ class Activity(models.Model):
     start_date = models.DateField(null=True, blank=True)
     due_date = models.DateField(null=True, blank=True)
     deliverable_url = models.URLField(blank=True, max_length=500)
+    events = models.ManyToManyField("summits.Event", blank=True, related_name="workplan_activities")
     objectives = models.ManyToManyField(
         Objective, blank=True, related_name="activities", help_text="The objective matrix."
     )

@@ -16,6 +16,7 @@ from django.utils.safestring import SafeString
 
 from leadit import charts
 from members.models import ImpactStory, Member
+from summits.models import Event
 
 from .metrics import TargetProgress, workplan_progress
 from .models import (
@@ -158,7 +159,12 @@ def workplan_page(*, slug: str, user, today: date | None = None) -> WorkplanPage
     ]
 
     activities = Activity.objects.select_related("lead").prefetch_related(
-        Prefetch("partner_members", queryset=Member.objects.order_by("name"))
+        Prefetch("partner_members", queryset=Member.objects.order_by("name")),
+        Prefetch(
+            "events",
+            queryset=Event.objects.filter(visibility=Event.Visibility.PUBLIC).order_by("start"),
+            to_attr="public_events",
+        ),
     )
     pathways = _pathways(workplan, activities)
     all_activities = [a for p in pathways for g in p.groups for a in g.activities]

@@ -21,6 +21,7 @@ from openpyxl.utils import get_column_letter
 
 from leadit.pdf import render_pdf
 from leadit.spreadsheets import escape_formula
+from summits.selectors import next_deadlines
 
 from ..models import Activity, Objective
 from ..page_selectors import (
@@ -252,5 +253,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "due": overdue_and_due_soon(today=today, days=30),
         "behind": objectives_behind(today=today),
         "changes": recent_status_changes(limit=20),
+        "deadlines": next_deadlines(now=timezone.now(), limit=10),
     }
     return render(request, "workplan/dashboard.html", context)
