@@ -12,19 +12,13 @@ from django.http import HttpResponse
 PAGE_TIMEOUT = 60 * 60
 
 
-def _generation(namespace: str) -> str:
-    key = f"pagecache:{namespace}:generation"
-    generation = cache.get(key)
-    if generation is None:
-        generation = uuid.uuid4().hex
-        cache.add(key, generation, timeout=None)
-        generation = cache.get(key, generation)
-    return generation
+def _generation_key(namespace: str) -> str:
+    return f"pagecache:{namespace}:generation"
 
 
 def invalidate(*namespaces: str) -> None:
     for namespace in namespaces:
-        cache.set(f"pagecache:{namespace}:generation", uuid.uuid4().hex, timeout=None)
+        cache.set(_generation_key(namespace), uuid.uuid4().hex, timeout=None)
 
 
 def cache_public_page(namespace: str, timeout: int = PAGE_TIMEOUT):
@@ -40,10 +34,18 @@ def cache_public_page(namespace: str, timeout: int = PAGE_TIMEOUT):
             if request.method != "GET" or request.user.is_authenticated:
                 return view(request, *args, **kwargs)
             digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-            key = f"pagecache:{namespace}:{_generation(namespace)}:{digest}"
-            stored = cache.get(key)
-            if stored is not None:
-                content, content_type, headers = stored
+            key, generation_key = f"pagecache:{namespace}:{digest}", _generation_key(namespace)
+            # One round trip: the page carries the generation it was rendered in, and is
+            # used only while that is still the namespace's current generation.
+            found = cache.get_many([key, generation_key])
+            generation = found.get(generation_key)
+            if generation is None:
+                generation = uuid.uuid4().hex
+                if not cache.add(generation_key, generation, timeout=None):
+                    generation = cache.get(generation_key)
+            stored = found.get(key)
+            if stored is not None and stored[0] == generation:
+                _, content, content_type, headers = stored
                 response = HttpResponse(content, content_type=content_type)
                 for name, value in headers:
                     response[name] = value
@@ -54,7 +56,8 @@ def cache_public_page(namespace: str, timeout: int = PAGE_TIMEOUT):
             messages_shown = getattr(getattr(request, "_messages", None), "used", False)
             if response.status_code == 200 and not messages_shown and not response.streaming:
                 headers = [(h, response[h]) for h in ("Content-Disposition",) if h in response]
-                cache.set(key, (response.content, response["Content-Type"], headers), timeout)
+                stored = (generation, response.content, response["Content-Type"], headers)
+                cache.set(key, stored, timeout)
             return response
 
         return wrapper

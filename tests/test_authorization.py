@@ -163,6 +163,9 @@ SPECIAL_CASES = {
     ("admin:view_on_site", "staff"): lambda r: r.status_code == 404,
     # Jobs are created by the portal, never by hand.
     ("admin:leadit_backgroundjob_add", "staff"): lambda r: r.status_code == 403,
+    # Registrations are made by members on the event page; reminders by the daily job.
+    ("admin:summits_registration_add", "staff"): lambda r: r.status_code == 403,
+    ("admin:summits_deadlinereminder_add", "staff"): lambda r: r.status_code == 403,
     # simple_history's history pages answer 404 for an object that does not exist.
     ("admin:*_history", "staff"): lambda r: r.status_code == 404 or _allowed(r),
 }

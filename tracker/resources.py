@@ -27,7 +27,13 @@ from django_countries import countries
 from import_export import fields, resources
 from import_export.instance_loaders import CachedInstanceLoader
 from import_export.results import RowResult
-from import_export.widgets import CharWidget, DecimalWidget, IntegerWidget, ManyToManyWidget
+from import_export.widgets import (
+    CharWidget,
+    DateWidget,
+    DecimalWidget,
+    IntegerWidget,
+    ManyToManyWidget,
+)
 from psycopg import sql as psycopg_sql
 
 from leadit.cache import invalidate
@@ -85,6 +91,19 @@ class WholeNumberWidget(IntegerWidget):
 
 class YearWidget(WholeNumberWidget):
     message = "“{}” is not a year: write it as four digits, e.g. 2030."
+
+
+class IsoDateWidget(DateWidget):
+    """A date; 2025-03-01 is read without ``strptime`` (which consults the locale on every
+    call), anything else as import-export reads dates."""
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, str) and len(value.strip()) == 10:
+            try:
+                return datetime.date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        return super().clean(value, row=row, **kwargs)
 
 
 class StrictDecimalWidget(DecimalWidget):
@@ -702,6 +721,12 @@ class RoadmapResource(TrackerResourceMixin, resources.ModelResource):
         attribute="superseded_by",
         column_name="superseded_by",
         widget=CachedForeignKeyWidget(Roadmap, field="slug"),
+    )
+    published_on = fields.Field(
+        attribute="published_on", column_name="published_on", widget=IsoDateWidget()
+    )
+    last_reviewed_on = fields.Field(
+        attribute="last_reviewed_on", column_name="last_reviewed_on", widget=IsoDateWidget()
     )
     sectors = fields.Field(
         attribute="sectors",

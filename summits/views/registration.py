@@ -40,10 +40,9 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect(event)
     members = _user_members(request.user)
     posted = request.POST.get("member", "").strip()
-    if posted:
-        # Another member's id (or nonsense) is not one of the choices: 404, nothing written.
-        if not posted.isdigit() or not members.filter(pk=int(posted)).exists():
-            raise Http404("Not one of your members.")
+    # Another member's id (or nonsense) is not one of the choices: 404, nothing written.
+    if posted and (not posted.isdigit() or not members.filter(pk=int(posted)).exists()):
+        raise Http404("Not one of your members.")
     if not members.exists():
         raise Http404("You register delegates for a member you edit.")
     data = request.POST.copy()

@@ -17,7 +17,7 @@ TRICKY_TITLE = 'Board; budget, "Q1"\nnext \\ step'
 
 def _events(response):
     calendar = Calendar.from_ical(response.content)
-    return [component for component in calendar.walk("VEVENT")]
+    return list(calendar.walk("VEVENT"))
 
 
 def test_calendar_feed_is_valid_icalendar_with_public_events_only(client):

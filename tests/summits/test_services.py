@@ -286,10 +286,6 @@ def _add(event, user, **overrides):
 @pytest.fixture
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    }
 
 
 @pytest.mark.django_db
@@ -420,3 +416,100 @@ def test_event_end_before_start_is_refused_with_a_clear_message():
         event.full_clean()
 
     assert "The end must not be before the start." in excinfo.value.message_dict["end"]
+
+
+# --- What other pages show -------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_home_page_lists_the_next_three_public_events(client):
+    now = timezone.now()
+    for days in (5, 10, 15, 20):
+        EventFactory(title=f"Public in {days} days", start=now + datetime.timedelta(days=days))
+    EventFactory(title="Members only soon", visibility=Event.Visibility.MEMBERS, start=now)
+    EventFactory(title="Long over", start=now - datetime.timedelta(days=30))
+
+    html = client.get("/").content.decode()
+
+    assert "Leadership Group for Industry Transition" in html  # the page's own content stays
+    assert "Next events" in html
+    assert [t for t in ("5", "10", "15", "20") if f"Public in {t} days" in html] == [
+        "5",
+        "10",
+        "15",
+    ]
+    assert "Members only soon" not in html
+    assert "Long over" not in html
+    assert 'href="/events/"' in html
+
+
+@pytest.mark.django_db
+def test_home_page_without_events_says_so(client):
+    assert "No public event is planned just now." in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_workplan_dashboard_shows_the_next_document_deadlines(staff_client):
+    now = timezone.now()
+    late = EventFactory(
+        kind=BoardKindFactory(), title="Board of last week", start=now - 10 * datetime.timedelta(1)
+    )
+
+    html = staff_client.get("/workplan/dashboard/").content.decode()
+
+    assert "Next document deadlines" in html
+    assert "Board of last week" in html
+    assert "Late" in html and "Minutes" in html
+    assert f"/admin/summits/event/{late.pk}/change/" in html
+
+
+@pytest.mark.django_db
+def test_events_held_metric_counts_events_over_in_the_period_by_kind():
+    from tests.factories.workplan import WorkplanFactory
+    from workplan.metrics import METRICS
+
+    workplan = WorkplanFactory(
+        period_start=datetime.date(2025, 1, 1), period_end=datetime.date(2025, 12, 31)
+    )
+    summit = EventKindFactory(slug="leadership-summit")
+    EventFactory(kind=summit, start=datetime.datetime(2025, 11, 10, tzinfo=datetime.UTC))
+    EventFactory(start=datetime.datetime(2025, 3, 1, tzinfo=datetime.UTC))
+    EventFactory(kind=summit, start=datetime.datetime(2024, 11, 11, tzinfo=datetime.UTC))
+
+    metric = METRICS["events_held"]
+
+    assert metric.compute(workplan, {}) == 2
+    assert metric.compute(workplan, {"kind": "leadership-summit"}) == 1
+
+
+@pytest.mark.django_db
+def test_seed_demo_adds_summits_board_meetings_groups_and_a_workshop_idempotently():
+    from members.demo import seed_demo as seed_members
+    from summits.demo import seed_demo
+
+    seed_members()
+    seed_demo()
+    counts = Event.objects.count(), EventDocument.objects.count()
+    seed_demo()
+
+    assert (Event.objects.count(), EventDocument.objects.count()) == counts
+    cop28 = Event.objects.get(slug="leadit-summit-cop28")
+    assert cop28.start.astimezone(zoneinfo.ZoneInfo("Asia/Dubai")).date() == datetime.date(
+        2023, 12, 9
+    )
+    assert {m.slug for m in cop28.host_members.all()} == {"sweden", "india"}
+    assert not Event.objects.filter(slug="leadit-summit-cop26", start__year=2020).exists()
+    assert Event.objects.filter(kind__slug="leadership-summit").count() == 7
+    assert Event.objects.filter(kind__slug="management-board", start__year=2026).count() == 12
+    assert Event.objects.filter(kind__slug="working-group-meeting").count() == 2
+    assert Event.objects.filter(kind__slug="workshop").count() == 1
+    september = Event.objects.get(slug="management-board-2026-09")
+    states = {
+        d.kind: d.state for d in services.document_deadlines(event=september, now=timezone.now())
+    }
+    assert states == {"agenda": "late", "minutes": "late"}
+    january = Event.objects.get(slug="management-board-2026-01")
+    states = {
+        d.kind: d.state for d in services.document_deadlines(event=january, now=timezone.now())
+    }
+    assert states == {"agenda": "done", "minutes": "done"}
