@@ -129,7 +129,7 @@ def test_healthz_answers_503_without_detail_when_the_broker_is_down(client):
 def test_healthz_answers_503_when_the_cache_is_down(client):
     down = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "leadit.redis_cache.ReusingRedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",
         }
     }
