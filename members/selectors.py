@@ -7,12 +7,13 @@ Public pages read in a constant number of queries, whatever the number of member
 commitments, updates or stories (``tests/members/test_public_pages.py`` asserts it).
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.http import QueryDict
 from django_countries import countries
 
+from leadit.facets import Facet, FacetOption
 from tracker.models import Roadmap, Sector
 
 from .filters import PUBLIC_STATUS_CHOICES, MemberFilter
@@ -26,21 +27,6 @@ from .models import (
 )
 
 # --- The public directory: /members/ ------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FacetOption:
-    value: str
-    label: str
-    count: int
-    selected: bool
-
-
-@dataclass(frozen=True)
-class Facet:
-    name: str  # the query-string parameter
-    label: str
-    options: list[FacetOption] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

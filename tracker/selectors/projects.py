@@ -5,12 +5,14 @@ Every read takes a fixed number of queries, whatever the number of projects
 (``tests/tracker/test_projects.py`` asserts it).
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import django_filters
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.http import QueryDict
 from django_countries import countries
+
+from leadit.facets import Facet, FacetOption
 
 from ..gem_import import GEM_SOURCE
 from ..models import IndustrialProject, ProjectCapacity, Sector, Technology
@@ -112,21 +114,6 @@ class ProjectFilter(django_filters.FilterSet):
             for name in self.Meta.fields
             if name in self.errors
         ]
-
-
-@dataclass(frozen=True)
-class FacetOption:
-    value: str
-    label: str
-    count: int
-    selected: bool
-
-
-@dataclass(frozen=True)
-class Facet:
-    name: str  # the query-string parameter
-    label: str
-    options: list[FacetOption] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,13 @@ targets, levers or sources (``tests/tracker/test_roadmap_list.py`` and
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import QueryDict
 from django_countries import countries
+
+from leadit.facets import Facet, FacetOption
 
 from ..filters import RoadmapFilter
 from ..groups import derived_groups
@@ -28,21 +30,6 @@ from ..models import (
 )
 
 # --- The list: /tracker/ and its downloads -----------------------------------------------
-
-
-@dataclass(frozen=True)
-class FacetOption:
-    value: str
-    label: str
-    count: int
-    selected: bool
-
-
-@dataclass(frozen=True)
-class Facet:
-    name: str  # the query-string parameter
-    label: str
-    options: list[FacetOption] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
