@@ -3,6 +3,9 @@ facet), each with how many results it would give."""
 
 from dataclasses import dataclass, field
 
+import django_filters
+from django.db.models import QuerySet
+
 
 @dataclass(frozen=True)
 class FacetOption:
@@ -17,3 +20,25 @@ class Facet:
     name: str  # the query-string parameter
     label: str
     options: list[FacetOption] = field(default_factory=list)
+
+
+class FacetedFilterSet(django_filters.FilterSet):
+    """A list page's filters, able to say what it counts per facet and what it ignored."""
+
+    def queryset_without(self, name: str) -> QuerySet:
+        """The rows matching every valid filter except ``name``: the base of that filter's
+        facet counts (how many results each of its options would give)."""
+        self.errors  # noqa: B018 - validates the form, as ``qs`` does
+        queryset = self.queryset.all()
+        for other, value in self.form.cleaned_data.items():
+            if other != name:
+                queryset = self.filters[other].filter(queryset, value)
+        return queryset
+
+    def ignored(self) -> list[tuple[str, str, str]]:
+        """``(parameter, label, value given)`` of each filter whose value is unknown."""
+        return [
+            (name, self.filters[name].label, self.data.get(name, ""))
+            for name in self.Meta.fields
+            if name in self.errors
+        ]

@@ -12,6 +12,7 @@ from django.http import QueryDict
 from django_countries import countries
 from django_filters.fields import ModelChoiceField
 
+from leadit.facets import FacetedFilterSet
 from tracker.models import Sector
 
 from .models import Member, Pillar
@@ -44,7 +45,7 @@ def _country_choices():
     return list(countries)
 
 
-class MemberFilter(django_filters.FilterSet):
+class MemberFilter(FacetedFilterSet):
     q = django_filters.CharFilter(
         label="Name contains", method="filter_name", max_length=200, strip=True
     )
@@ -85,16 +86,6 @@ class MemberFilter(django_filters.FilterSet):
 
     # --- what the page says about the filters --------------------------------------------
 
-    def queryset_without(self, name: str) -> QuerySet:
-        """The members matching every valid filter except ``name``: the base of that
-        filter's facet counts (how many results each of its options would give)."""
-        self.errors  # noqa: B018 - validates the form, as ``qs`` does
-        queryset = self.queryset.all()
-        for other, value in self.form.cleaned_data.items():
-            if other != name:
-                queryset = self.filters[other].filter(queryset, value)
-        return queryset
-
     def active(self) -> list[tuple[str, str, str]]:
         """``(parameter, label, value shown)`` of each filter in use with a valid value."""
         self.errors  # noqa: B018
@@ -112,11 +103,3 @@ class MemberFilter(django_filters.FilterSet):
                 value = f"“{value}”"
             shown.append((name, label, str(value)))
         return shown
-
-    def ignored(self) -> list[tuple[str, str, str]]:
-        """``(parameter, label, value given)`` of each filter whose value is unknown."""
-        return [
-            (name, self.filters[name].label, self.data.get(name, ""))
-            for name in self.Meta.fields
-            if name in self.errors
-        ]

@@ -12,7 +12,7 @@ from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.http import QueryDict
 from django_countries import countries
 
-from leadit.facets import Facet, FacetOption
+from leadit.facets import Facet, FacetedFilterSet, FacetOption
 
 from ..gem_import import GEM_SOURCE
 from ..models import IndustrialProject, ProjectCapacity, Sector, Technology
@@ -39,7 +39,7 @@ PRODUCT_ORDER = {
 LIST_PRODUCTS = ("crude steel", "iron")
 
 
-class ProjectFilter(django_filters.FilterSet):
+class ProjectFilter(FacetedFilterSet):
     """``?country=SE&status=announced&technology=direct-reduced-iron&sector=steel&q=hybrit``.
 
     A value the list does not know fails that filter's validation; the filter is then left
@@ -80,16 +80,6 @@ class ProjectFilter(django_filters.FilterSet):
             Q(name__icontains=value) | Q(owner__icontains=value) | Q(parent__icontains=value)
         )
 
-    def queryset_without(self, name: str) -> QuerySet:
-        """The projects matching every valid filter except ``name``: the base of that
-        filter's facet counts."""
-        self.errors  # noqa: B018 - validates the form, as ``qs`` does
-        queryset = self.queryset.all()
-        for other, value in self.form.cleaned_data.items():
-            if other != name:
-                queryset = self.filters[other].filter(queryset, value)
-        return queryset
-
     def active(self) -> list[tuple[str, str, str]]:
         """``(parameter, label, value shown)`` of each filter in use with a valid value."""
         self.errors  # noqa: B018
@@ -106,14 +96,6 @@ class ProjectFilter(django_filters.FilterSet):
                 value = f"“{value}”"
             shown.append((name, self.filters[name].label, str(value)))
         return shown
-
-    def ignored(self) -> list[tuple[str, str, str]]:
-        """``(parameter, label, value given)`` of each filter whose value is unknown."""
-        return [
-            (name, self.filters[name].label, self.data.get(name, ""))
-            for name in self.Meta.fields
-            if name in self.errors
-        ]
 
 
 @dataclass(frozen=True)
