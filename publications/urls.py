@@ -1,18 +1,24 @@
 from django.urls import path
 
 from leadit.access import public
-from leadit.views import placeholder_section
+
+from .views import pages, subscriptions
 
 app_name = "publications"
 
 urlpatterns = [
+    path("", public(pages.publication_list), name="index"),
+    path("newsletter/subscribe/", public(subscriptions.subscribe), name="subscribe"),
     path(
-        "",
-        public(placeholder_section),
-        {
-            "section": "Publications",
-            "lead": "LeadIT briefs and the quarterly newsletter.",
-        },
-        name="index",
+        "newsletter/confirm/<str:token>/",
+        public(subscriptions.confirm),
+        name="confirm_subscription",
     ),
+    path(
+        "newsletter/unsubscribe/<str:token>/",
+        public(subscriptions.unsubscribe),
+        name="unsubscribe",
+    ),
+    path("<slug:slug>.pdf", public(pages.publication_pdf), name="pdf"),
+    path("<slug:slug>/", public(pages.publication_detail), name="detail"),
 ]

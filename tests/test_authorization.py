@@ -15,6 +15,7 @@ from django.utils import timezone
 from leadit.access import Access, access_of
 from members.models import Invitation, hash_invitation_key
 from tests.factories.members import EditorFactory, ImpactStoryFactory, ProgressUpdateFactory
+from tests.factories.publications import BriefFactory, SubscriberFactory
 from tests.factories.summits import (
     EventDocumentFactory,
     EventFactory,
@@ -88,6 +89,10 @@ URL_EXAMPLES: dict[str, object] = {
         "pk": world["registration"].pk,
     },
     "summits:attendees": lambda world: {"slug": world["event"].slug, "fmt": "csv"},
+    "publications:detail": lambda world: {"slug": world["brief"].slug},
+    "publications:pdf": lambda world: {"slug": world["brief"].slug},
+    "publications:confirm_subscription": lambda world: {"token": "not-a-real-token"},
+    "publications:unsubscribe": lambda world: {"token": world["subscriber"].unsubscribe_token},
 }
 
 
@@ -150,6 +155,7 @@ def _refused(response) -> bool:
 REQUESTABLE = [r for r in ROUTES if "<" not in r.name]
 
 # Answers that are right for these URLs although they differ from their class's rule.
+VISITORS = ("anonymous", "other member", "staff")
 SPECIAL_CASES = {
     # A stage of signing in: without a sign-in under way it sends you to sign in.
     ("mfa_authenticate", "anonymous"): _is_sent_to_login,
@@ -168,6 +174,13 @@ SPECIAL_CASES = {
     ("admin:summits_deadlinereminder_add", "staff"): lambda r: r.status_code == 403,
     # simple_history's history pages answer 404 for an object that does not exist.
     ("admin:*_history", "staff"): lambda r: r.status_code == 404 or _allowed(r),
+    # No PDF has been rendered for the example brief: 404 for everyone, staff included.
+    **{("publications:pdf", who): lambda r: r.status_code == 404 for who in VISITORS},
+    # A made-up confirmation token is refused with a page that says so.
+    **{
+        ("publications:confirm_subscription", who): lambda r: r.status_code in (200, 400, 404)
+        for who in VISITORS
+    },
 }
 
 
@@ -199,6 +212,8 @@ def world(member_user, staff_user):
         "document": EventDocumentFactory(event=event),  # public, a link
         "working_group": WorkingGroupFactory(members=[member]),
         "registration": RegistrationFactory(event=event, member=member),
+        "brief": BriefFactory(),  # published; no PDF rendered (its .pdf answers 404)
+        "subscriber": SubscriberFactory(),
     }
 
 

@@ -1,0 +1,1 @@
+"""Admin of briefs and their rendered PDFs."""

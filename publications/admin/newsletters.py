@@ -1,0 +1,1 @@
+"""Admin of newsletter issues, subscribers and deliveries."""

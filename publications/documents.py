@@ -1,0 +1,1 @@
+"""Rendered PDFs: request a render (row first, then the job), the render task, retry."""

@@ -1,0 +1,1 @@
+"""Sending a newsletter issue: test send, deliveries, batches, resume."""
