@@ -3,8 +3,10 @@ import os
 import psycopg
 import pytest
 import redis
+from celery.contrib.testing.worker import start_worker
 from django.core.cache import cache
 
+from leadit.celery import app
 from tests.factories.members import EditorFactory
 from tests.factories.users import StaffFactory
 
@@ -63,3 +65,19 @@ def staff_client(client, staff_user):
 def member_client(client, member_user):
     client.force_login(member_user)
     return client
+
+
+@pytest.fixture
+def celery_worker(django_db_blocker):
+    """A real Celery worker (one solo process) consuming from the real Redis broker. Tests
+    that use it are marked ``django_db(transaction=True)``: the worker sees only committed
+    rows."""
+    assert not app.conf.task_always_eager, "tests must go through the Redis broker"
+    assert app.conf.broker_url.startswith("redis://")
+    with (
+        django_db_blocker.unblock(),
+        start_worker(
+            app, pool="solo", concurrency=1, perform_ping_check=False, shutdown_timeout=10
+        ) as worker,
+    ):
+        yield worker

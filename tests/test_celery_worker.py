@@ -4,24 +4,10 @@ import time
 import uuid
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.core.cache import cache
 
 from leadit.celery import app
 from leadit.tasks import DIAGNOSTIC_CACHE_PREFIX, diagnostic_roundtrip
-
-
-@pytest.fixture
-def celery_worker(django_db_blocker):
-    assert not app.conf.task_always_eager, "tests must go through the Redis broker"
-    assert app.conf.broker_url.startswith("redis://")
-    with (
-        django_db_blocker.unblock(),
-        start_worker(
-            app, pool="solo", concurrency=1, perform_ping_check=False, shutdown_timeout=10
-        ) as worker,
-    ):
-        yield worker
 
 
 def _wait_for(key: str, timeout: float = 20.0):

@@ -6,7 +6,6 @@ import time
 import uuid
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.core import mail
 from django.core.cache import cache
 from django.utils import timezone
@@ -20,18 +19,6 @@ from tests.factories.summits import BoardKindFactory, EventDocumentFactory, Even
 from tests.factories.users import StaffFactory, UserFactory
 
 DAY = datetime.timedelta(days=1)
-
-
-@pytest.fixture
-def celery_worker(django_db_blocker):
-    assert not app.conf.task_always_eager, "tests must go through the Redis broker"
-    with (
-        django_db_blocker.unblock(),
-        start_worker(
-            app, pool="solo", concurrency=1, perform_ping_check=False, shutdown_timeout=10
-        ) as worker,
-    ):
-        yield worker
 
 
 def _drain_worker(timeout: float = 20.0) -> None:
