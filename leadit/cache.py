@@ -1,19 +1,46 @@
 """Whole-page caching of public pages in the shared cache (Redis in production), with
 invalidation by namespace: ``invalidate("tracker")`` makes every cached tracker page stale
-at once by moving the namespace to a new generation, so an edit shows up immediately."""
+at once by moving the namespace to a new generation, so an edit shows up immediately.
+
+Two pieces work together:
+
+* ``@cache_public_page(namespace)`` on a view says that its GET responses to anonymous
+  visitors may be cached, and under which namespace;
+* :class:`PageCacheMiddleware`, placed right after the security and CSP middleware, stores
+  those responses (with the headers the inner middleware added: ``X-Frame-Options``,
+  ``Vary``…) and answers later requests from the cache **before** the session,
+  authentication, messages and allauth middleware run: a cache hit costs one Redis round
+  trip and less than the barest view.
+
+A visitor with a session cookie may be signed in, which only the session can tell: the
+middleware lets that request through, and the decorator answers it from the cache if the
+visitor is anonymous after all.
+"""
 
 import functools
 import hashlib
 import uuid
 
+from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 
 PAGE_TIMEOUT = 60 * 60
+# Headers the middleware outside this one sets again on every response.
+NOT_STORED = {"content-length", "set-cookie"}
+
+# Every namespace a view was declared with, so that a lookup can fetch the page and the
+# generations in one round trip without knowing the view yet.
+NAMESPACES: set[str] = set()
 
 
 def _generation_key(namespace: str) -> str:
     return f"pagecache:{namespace}:generation"
+
+
+def _page_key(request: HttpRequest) -> str:
+    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    return f"pagecache:page:{digest}"
 
 
 def invalidate(*namespaces: str) -> None:
@@ -21,45 +48,110 @@ def invalidate(*namespaces: str) -> None:
         cache.set(_generation_key(namespace), uuid.uuid4().hex, timeout=None)
 
 
+def _lookup(request: HttpRequest) -> HttpResponse | None:
+    """The cached page for this request if it is still current; remembers the namespaces'
+    generations on the request for the view's own render."""
+    key = _page_key(request)
+    found = cache.get_many([key, *(_generation_key(n) for n in NAMESPACES)])
+    request._page_cache_generations = found
+    stored = found.get(key)
+    if stored is None:
+        return None
+    namespace, generation, content, headers = stored
+    if found.get(_generation_key(namespace)) != generation:
+        return None
+    response = HttpResponse(content)
+    for name, value in headers:
+        response[name] = value
+    return response
+
+
+def _current_generation(request: HttpRequest, namespace: str) -> str:
+    generation = getattr(request, "_page_cache_generations", {}).get(_generation_key(namespace))
+    if generation is None:
+        generation = uuid.uuid4().hex
+        if not cache.add(_generation_key(namespace), generation, timeout=None):
+            generation = cache.get(_generation_key(namespace))
+    return generation
+
+
+def _may_use_cache(request: HttpRequest) -> bool:
+    return request.method == "GET"
+
+
 def cache_public_page(namespace: str, timeout: int = PAGE_TIMEOUT):
     """Cache a view's GET responses for anonymous visitors under ``namespace``.
 
     Signed-in users always get a fresh page (it shows their name and may show more), and a
-    page that displayed a one-time message is never stored.
+    page that displayed a one-time message or handed out a CSRF token is never stored.
     """
+    NAMESPACES.add(namespace)
 
     def decorator(view):
         @functools.wraps(view)
         def wrapper(request, *args, **kwargs):
-            if request.method != "GET" or request.user.is_authenticated:
+            if not _may_use_cache(request) or request.user.is_authenticated:
                 return view(request, *args, **kwargs)
-            digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-            key, generation_key = f"pagecache:{namespace}:{digest}", _generation_key(namespace)
-            # One round trip: the page carries the generation it was rendered in, and is
-            # used only while that is still the namespace's current generation.
-            found = cache.get_many([key, generation_key])
-            generation = found.get(generation_key)
-            if generation is None:
-                generation = uuid.uuid4().hex
-                if not cache.add(generation_key, generation, timeout=None):
-                    generation = cache.get(generation_key)
-            stored = found.get(key)
-            if stored is not None and stored[0] == generation:
-                _, content, content_type, headers = stored
-                response = HttpResponse(content, content_type=content_type)
-                for name, value in headers:
-                    response[name] = value
-                return response
+            if not hasattr(request, "_page_cache_generations"):
+                cached = _lookup(request)
+                if cached is not None:
+                    return cached
+            # Read before rendering: an edit made during the render leaves the stored
+            # page already stale.
+            generation = _current_generation(request, namespace)
             response = view(request, *args, **kwargs)
-            if hasattr(response, "render") and not response.is_rendered:
-                response.render()
-            messages_shown = getattr(getattr(request, "_messages", None), "used", False)
-            if response.status_code == 200 and not messages_shown and not response.streaming:
-                headers = [(h, response[h]) for h in ("Content-Disposition",) if h in response]
-                stored = (generation, response.content, response["Content-Type"], headers)
-                cache.set(key, stored, timeout)
+            response._page_cache = (namespace, generation, timeout)
             return response
 
         return wrapper
 
     return decorator
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if _may_use_cache(request) and settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            cached = _lookup(request)
+            if cached is not None:
+                return cached
+        response = self.get_response(request)
+        if hasattr(response, "_page_cache"):
+            self._store(request, response)
+        return response
+
+    @staticmethod
+    def _store(request: HttpRequest, response: HttpResponse) -> None:
+        if hasattr(response, "render") and not response.is_rendered:
+            response.render()
+        messages_shown = getattr(getattr(request, "_messages", None), "used", False)
+        # A page with a CSRF token in it is tied to this visitor's cookie.
+        token_handed_out = request.META.get("CSRF_COOKIE_NEEDS_UPDATE", False)
+        if response.status_code != 200 or response.streaming or messages_shown:
+            return
+        if token_handed_out or response.cookies:
+            return
+        namespace, generation, timeout = response._page_cache
+        headers = [(h, v) for h, v in response.items() if h.lower() not in NOT_STORED]
+        cache.set(_page_key(request), (namespace, generation, response.content, headers), timeout)
+
+
+def cached_fragment(request: HttpRequest, namespace: str, key: tuple, build):
+    """``build()`` (any picklable value: a rendered part of a page and what goes with it),
+    cached under ``key`` until ``namespace`` is invalidated.
+
+    For the parts of a page that depend only on some of its query string: the page cache
+    keys on the whole address, so ``?utm_source=…``, a reordered query or another visitor's
+    tracking parameters miss it; the fragment is still there.
+    """
+    generation = _current_generation(request, namespace)
+    digest = hashlib.sha256(repr(key).encode()).hexdigest()
+    fragment_key = f"pagecache:{namespace}:fragment:{digest}"
+    stored = cache.get(fragment_key)
+    if stored is not None and stored[0] == generation:
+        return stored[1]
+    value = build()
+    cache.set(fragment_key, (generation, value), PAGE_TIMEOUT)
+    return value

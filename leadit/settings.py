@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Answers anonymous visitors from the page cache before the session middleware runs.
+    "leadit.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -161,6 +163,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "summits.send_deadline_reminders",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Newsletter sends whose worker died (killed, machine lost) carry on within a minute.
+    "publications-resume-stalled-sends": {
+        "task": "publications.resume_stalled_sends",
+        "schedule": 60.0,
+    },
 }
 
 # --- Files ----------------------------------------------------------------------------
@@ -192,6 +199,8 @@ ADMINS = [("Secretariat", a) for a in env.list("ADMIN_EMAILS", default=[])]
 ADMIN_NOTIFICATION_EMAILS = env.list("SECRETARIAT_NOTIFICATION_EMAILS", default=[])
 # The portal's public address, for links in e-mails sent by workers (no request there).
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# How long a newsletter sign-up's confirmation link works.
+NEWSLETTER_CONFIRMATION_DAYS = env.int("NEWSLETTER_CONFIRMATION_DAYS", default=3)
 
 # --- Accounts (django-allauth) ----------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

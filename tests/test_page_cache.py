@@ -51,3 +51,28 @@ def test_cached_pages_still_carry_the_security_headers(client):
 
     assert "script-src 'self'" in cached["Content-Security-Policy"]
     assert cached["X-Frame-Options"] == "DENY"
+
+
+def test_an_anonymous_visitor_with_a_session_cookie_gets_the_cached_page_too(client):
+    client.get("/t/counted/")
+    client.cookies["sessionid"] = "stale-or-anonymous-session"
+
+    assert client.get("/t/counted/").content == b"rendered 1"
+
+
+def test_a_page_that_handed_out_a_csrf_token_is_not_stored(client):
+    first = client.get("/t/form/").content
+    second = client.get("/t/form/").content
+
+    assert first.startswith(b"form 1") and second.startswith(b"form 2")
+
+
+def test_a_cache_hit_keeps_the_headers_and_reads_nothing_from_the_database(client, django_assert_num_queries):
+    client.get("/t/counted/")
+    client.cookies.pop("sessionid", None)
+
+    with django_assert_num_queries(0):
+        cached = client.get("/t/counted/")
+
+    assert cached.content == b"rendered 1"
+    assert cached["Vary"] == "Cookie"

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.urls import path
 
@@ -23,8 +24,15 @@ def with_message(request):
     return render(request, "pages/home.html")
 
 
+@cache_public_page("demo")
+def with_form(request):
+    CALLS.append(request.get_full_path())
+    return HttpResponse(f"form {len(CALLS)} token {get_token(request)}")
+
+
 urlpatterns = [
     *portal_urlpatterns,
     path("t/counted/", public(counted)),
     path("t/message/", public(with_message)),
+    path("t/form/", public(with_form)),
 ]

@@ -574,3 +574,23 @@ def test_roadmap_list_edit_shows_at_once_despite_the_cache(client):
     html = _page(client, URL)
     assert "New title" in html
     assert "Old title" not in html
+
+
+def test_roadmap_list_links_leave_out_unknown_parameters(client, steel):
+    RoadmapFactory(title="Steel", sectors=[steel])
+
+    html = _page(client, f"{URL}?utm_source=newsletter&sector=steel")
+
+    assert _titles(html) == ["Steel"]
+    assert 'href="/tracker/export.csv?sector=steel"' in html
+    assert "utm_source" not in html
+
+
+def test_roadmap_list_tracking_parameters_show_an_edit_at_once(client, steel):
+    roadmap = RoadmapFactory(title="Old title", sectors=[steel])
+    _page(client, f"{URL}?utm_source=a")
+
+    roadmap.title = "New title"
+    roadmap.save()
+
+    assert _titles(_page(client, f"{URL}?utm_source=b")) == ["New title"]

@@ -7,17 +7,20 @@ import io
 import json
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from leadit.cache import cache_public_page
+from leadit.cache import cache_public_page, cached_fragment
 from leadit.spreadsheets import escape_formula
 
-from ..filters import DEFAULT_SORT, SORT_CHOICES
+from ..filters import DEFAULT_SORT, SORT_CHOICES, RoadmapFilter
+from ..models import Roadmap
 from ..selectors.roadmaps import (
     roadmap_catalogue,
     roadmap_export_queryset,
@@ -32,34 +35,66 @@ CITATION_NAME = "LeadIT Industry Transition Tracker"
 EXPORT_FORMATS = ("csv", "xlsx", "json")
 
 
-def _query_without(request: HttpRequest, *names: str) -> str:
-    """The current query string without ``names`` (and without ``page``), as ``?…``, or
-    "" when nothing is left."""
-    query = request.GET.copy()
-    for name in (*names, "page"):
+def _canonical_query(request: HttpRequest, filterset) -> QueryDict:
+    """The list's query string as it matters: the filters and order with a valid value, as
+    given, without ``page``, unknown parameters (tracking tags and the like) or values
+    that were ignored. Everything the list shows depends on this, the page and the date."""
+    query = QueryDict(mutable=True)
+    for name in request.GET:  # in the visitor's order
+        value = request.GET.get(name, "")
+        if name in filterset.Meta.fields and value.strip() and name not in filterset.errors:
+            query[name] = value
+    return query
+
+
+def _query_without(query: QueryDict, *names: str) -> str:
+    """``query`` without ``names``, as ``?…``, or "" when nothing is left."""
+    query = query.copy()
+    for name in names:
         query.pop(name, None)
     encoded = query.urlencode()
     return f"?{encoded}" if encoded else ""
 
 
-def _list_url(request: HttpRequest) -> str:
+def _list_url(request: HttpRequest, query: QueryDict) -> str:
     """The full address of the list exactly as filtered and sorted (any page)."""
-    return request.build_absolute_uri(reverse("tracker:index") + _query_without(request))
+    return request.build_absolute_uri(reverse("tracker:index") + _query_without(query))
 
 
-def _citation(request: HttpRequest) -> str:
-    return f"{CITATION_NAME}, {timezone.localdate().isoformat()}, {_list_url(request)}"
+def _citation(request: HttpRequest, query: QueryDict, today) -> str:
+    return f"{CITATION_NAME}, {today.isoformat()}, {_list_url(request, query)}"
 
 
 @cache_public_page("tracker")
 def roadmap_list(request: HttpRequest) -> HttpResponse:
-    catalogue = roadmap_catalogue(data=request.GET)
+    filterset = RoadmapFilter(request.GET, queryset=Roadmap.objects.all())
+    query = _canonical_query(request, filterset)
+    ignored = filterset.ignored()
+    page_asked = request.GET.get("page", "")
+    today = timezone.localdate()
+    body = cached_fragment(
+        request,
+        "tracker",
+        ("roadmap_list", query.urlencode(), page_asked, tuple(ignored), today),
+        lambda: _roadmap_list_body(
+            request, query=query, page_asked=page_asked, ignored=ignored, today=today
+        ),
+    )
+    return render(request, "tracker/roadmap_list.html", body)
+
+
+def _roadmap_list_body(
+    request: HttpRequest, *, query: QueryDict, page_asked: str, ignored: list, today
+) -> dict:
+    """The list's content, rendered: the filters with their counts, the table, the pages
+    and the downloads."""
+    catalogue = roadmap_catalogue(data=query)
     filterset = catalogue.filterset
     # A page number that is not a number gives the first page; past the end, the last.
-    page = Paginator(catalogue.roadmaps, ROADMAPS_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(catalogue.roadmaps, ROADMAPS_PER_PAGE).get_page(page_asked)
     index = reverse("tracker:index")
     active = [
-        {"label": label, "value": value, "remove_url": index + _query_without(request, name)}
+        {"label": label, "value": value, "remove_url": index + _query_without(query, name)}
         for name, label, value in filterset.active()
     ]
     year_from, year_to = filterset.target_range()
@@ -74,16 +109,18 @@ def roadmap_list(request: HttpRequest) -> HttpResponse:
         "sort": sort,
         "sort_choices": SORT_CHOICES,
         "active_filters": active,
-        "ignored_filters": filterset.ignored(),
+        "ignored_filters": ignored,
+        "page_query": _query_without(query) + ("&" if query else "?") + "page=",
         # Clearing the filters keeps the order.
         "clear_url": index + (f"?sort={sort}" if sort != DEFAULT_SORT else ""),
-        "export_query": _query_without(request),
+        "export_query": _query_without(query),
         "licence": LICENCE,
         "licence_url": LICENCE_URL,
-        "citation": _citation(request),
+        "citation": _citation(request, query, today),
         "last_updated": roadmaps_last_updated(),
     }
-    return render(request, "tracker/roadmap_list.html", context)
+    html = render_to_string("tracker/includes/roadmap_list_body.html", context, request=request)
+    return {"body": mark_safe(html), "page_number": page.number}  # noqa: S308 - our template
 
 
 # --- Downloads ------------------------------------------------------------------------------
@@ -188,19 +225,21 @@ def roadmap_export(request: HttpRequest, fmt: str) -> HttpResponse:
     rows = _export_rows(request, roadmap_export_queryset(roadmaps=catalogue.roadmaps))
     generated_at = timezone.now().replace(microsecond=0).isoformat()
     filters = filterset.applied()
+    query = _canonical_query(request, filterset)
+    today = timezone.localdate()
     if fmt == "csv":
         response = HttpResponse(_csv(rows), content_type="text/csv; charset=utf-8")
     elif fmt == "xlsx":
         about = {
             "Title": f"{CITATION_NAME}: roadmaps",
             "Licence": f"{LICENCE} ({LICENCE_URL})",
-            "Citation": _citation(request),
+            "Citation": _citation(request, query, today),
             "Generated at": generated_at,
             "Filters": ", ".join(f"{k}={v}" for k, v in filters.items()) or "none",
             "Ignored filters": ", ".join(f"{n}={v}" for n, _l, v, _w in filterset.ignored())
             or "none",
             "Roadmaps": len(rows),
-            "List on the web": _list_url(request),
+            "List on the web": _list_url(request, query),
         }
         response = HttpResponse(
             _xlsx(rows, about),
@@ -211,7 +250,7 @@ def roadmap_export(request: HttpRequest, fmt: str) -> HttpResponse:
             "title": f"{CITATION_NAME}: roadmaps",
             "licence": LICENCE,
             "licence_url": LICENCE_URL,
-            "citation": _citation(request),
+            "citation": _citation(request, query, today),
             "generated_at": generated_at,
             "filters": filters,
             "sort": filterset.sort_order(),
