@@ -10,6 +10,11 @@ urlpatterns = [
     path("", public(pages.publication_list), name="index"),
     path("newsletter/subscribe/", public(subscriptions.subscribe), name="subscribe"),
     path(
+        "newsletter/subscribe/check-your-inbox/",
+        public(subscriptions.subscribe_sent),
+        name="subscribe_sent",
+    ),
+    path(
         "newsletter/confirm/<str:token>/",
         public(subscriptions.confirm),
         name="confirm_subscription",

@@ -172,6 +172,11 @@ SPECIAL_CASES = {
     # Registrations are made by members on the event page; reminders by the daily job.
     ("admin:summits_registration_add", "staff"): lambda r: r.status_code == 403,
     ("admin:summits_deadlinereminder_add", "staff"): lambda r: r.status_code == 403,
+    # Subscribers join by the public form or as member contacts; deliveries are written by
+    # the send: neither is added by hand.
+    ("admin:publications_subscriber_add", "staff"): lambda r: r.status_code == 403,
+    ("admin:publications_delivery_add", "staff"): lambda r: r.status_code == 403,
+    ("admin:publications_delivery_delete", "staff"): lambda r: r.status_code == 403,
     # simple_history's history pages answer 404 for an object that does not exist.
     ("admin:*_history", "staff"): lambda r: r.status_code == 404 or _allowed(r),
     # No PDF has been rendered for the example brief: 404 for everyone, staff included.

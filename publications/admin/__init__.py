@@ -1,4 +1,4 @@
-"""Staff's publications admin: briefs and rendered PDFs (``briefs``), newsletter issues,
-subscribers and deliveries (``newsletters``)."""
+"""Staff's publications admin: briefs and rendered PDFs (``briefs``), newsletter issues
+(``newsletters``), subscribers and deliveries (``subscribers``)."""
 
-from . import briefs, newsletters  # noqa: F401 - registers the ModelAdmins
+from . import briefs, newsletters, subscribers  # noqa: F401 - registers the ModelAdmins

@@ -1,0 +1,147 @@
+"""A newsletter issue as an e-mail: text and HTML, from the same content as its page and
+PDF (``selectors.issue_sections`` and the same Markdown cleaning), links made absolute.
+
+The body is rendered ONCE per issue with a placeholder where each subscriber's unsubscribe
+link goes; :meth:`IssueEmail.message` only substitutes it, so a send to thousands of
+subscribers does not render the templates thousands of times.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+
+from leadit.markdown import render_markdown
+
+from .models import NewsletterIssue
+from .selectors import issue_sections
+
+# Letters and hyphens only: it survives HTML escaping and quoted-printable unchanged and
+# cannot appear in anything staff write by accident.
+UNSUBSCRIBE_PLACEHOLDER = "LEADIT-UNSUBSCRIBE-URL-7F3A9C"
+LIST_ID = "LeadIT newsletter <newsletter.leadit>"
+
+RELATIVE_LINK = re.compile(r'(\s(?:href|src)=")/(?!/)')
+
+
+def _absolute(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _absolute_links(html: str) -> str:
+    """Portal paths in cleaned Markdown (``/tracker/…``) as absolute links: an e-mail has
+    no address of its own to resolve them against."""
+    return RELATIVE_LINK.sub(lambda m: m.group(1) + settings.SITE_URL.rstrip("/") + "/", html)
+
+
+def _markdown(text: str) -> str:
+    return mark_safe(_absolute_links(str(render_markdown(text))))  # noqa: S308 - nh3-cleaned
+
+
+def _link(url: str) -> str:
+    """An item's link as an absolute http(s) URL, or "" (anything else is not linked)."""
+    url = (url or "").strip()
+    if url.startswith("/") and not url.startswith("//"):
+        return _absolute(url)
+    parts = urlsplit(url)
+    if parts.scheme.lower() in ("http", "https") and parts.netloc:
+        return url
+    return ""
+
+
+@dataclass(frozen=True)
+class EmailItem:
+    title: str
+    url: str
+    date: object
+    text: str  # Markdown, for the text part
+    html: str  # cleaned HTML, for the HTML part
+
+
+@dataclass(frozen=True)
+class EmailSection:
+    title: str
+    note: str
+    note_html: str
+    items: list[EmailItem]
+
+
+@dataclass(frozen=True)
+class IssueEmail:
+    """The rendered e-mail of one issue, personalised per subscriber only by the
+    unsubscribe link."""
+
+    subject: str
+    text: str
+    html: str
+
+    def message(
+        self, *, to: str, unsubscribe_url: str, connection=None, subject_prefix: str = ""
+    ) -> EmailMultiAlternatives:
+        message = EmailMultiAlternatives(
+            subject=subject_prefix + self.subject,
+            body=self.text.replace(UNSUBSCRIBE_PLACEHOLDER, unsubscribe_url),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[to],
+            connection=connection,
+            headers={
+                # RFC 2369 and RFC 8058: mail programs show an "Unsubscribe" button that
+                # POSTs "List-Unsubscribe=One-Click" to the link, without a browser.
+                "List-Unsubscribe": f"<{unsubscribe_url}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                "List-Id": LIST_ID,
+                "Precedence": "bulk",
+                "Auto-Submitted": "auto-generated",
+            },
+        )
+        message.attach_alternative(
+            self.html.replace(UNSUBSCRIBE_PLACEHOLDER, unsubscribe_url), "text/html"
+        )
+        return message
+
+
+def issue_email(issue: NewsletterIssue) -> IssueEmail:
+    """Render ``issue`` as an e-mail (once; see the module docstring)."""
+    sections = [
+        EmailSection(
+            title=section.title,
+            note=section.note.strip(),
+            note_html=_markdown(section.note),
+            items=[
+                EmailItem(
+                    title=item.title,
+                    url=_link(item.url),
+                    date=item.date,
+                    text=item.text.strip(),
+                    html=_markdown(item.text),
+                )
+                for item in section.kept_items
+            ],
+        )
+        for section in issue_sections(issue)
+    ]
+    context = {
+        "issue": issue,
+        "kind_label": f"LeadIT newsletter No. {issue.number} · {issue.quarter_label}",
+        "introduction": issue.introduction.strip(),
+        "introduction_html": _markdown(issue.introduction),
+        "sections": sections,
+        "read_online_url": _absolute(issue.get_absolute_url()),
+        "pdf_url": _absolute(issue.get_pdf_url()),
+        "subscribe_url": _absolute(reverse("publications:subscribe")),
+        "unsubscribe_url": UNSUBSCRIBE_PLACEHOLDER,
+        "site_url": settings.SITE_URL.rstrip("/"),
+        "contact_email": settings.CONTACT_EMAIL,
+    }
+    return IssueEmail(
+        subject=f"{issue.title} — LeadIT newsletter {issue.quarter_label}",
+        text=render_to_string("publications/email/issue.txt", context),
+        html=render_to_string("publications/email/issue.html", context),
+    )
