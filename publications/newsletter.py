@@ -712,8 +712,13 @@ def _record_history(issue: NewsletterIssue, *, user, reason: str) -> None:
 def issue_assemble(*, issue: NewsletterIssue, user=None, now: datetime | None = None) -> Assembly:
     """(Re)build the assembled sections of ``issue`` from its quarter's data (see the
     module's docstring for what is kept). ``now`` is the moment events count as held at
-    (default: now)."""
+    (default: now). Refused once the issue has been sent."""
     issue = NewsletterIssue.objects.select_for_update().get(pk=issue.pk)
+    if issue.send_requested_at:
+        # What subscribers received must stay what the archive shows.
+        raise ValidationError(
+            "This issue has been sent to subscribers: its content stays as it was sent."
+        )
     period = Period(year=issue.year, quarter=issue.quarter, now=now or timezone.now())
     drafts = collect(period)
 

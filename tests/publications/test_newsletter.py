@@ -475,6 +475,17 @@ def test_reassemble_brings_back_a_deleted_section_at_the_end():
 
 
 @pytest.mark.django_db
+def test_reassemble_is_refused_once_the_issue_was_sent():
+    issue = issue_for_q3(send_requested_at=NOW)
+    custom = NewsletterSectionFactory(issue=issue, title="As sent")
+
+    with pytest.raises(ValidationError, match="stays as it was sent"):
+        assemble(issue)
+
+    assert list(issue.sections.all()) == [custom]
+
+
+@pytest.mark.django_db
 def test_assembled_state_counts_what_a_reassembly_would_replace():
     MemberFactory(joined_on=datetime.date(2025, 7, 2))
     MemberFactory(joined_on=datetime.date(2025, 7, 3))
