@@ -18,12 +18,14 @@ visitor is anonymous after all.
 """
 
 import functools
+import gzip
 import hashlib
 import uuid
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_vary_headers
 
 PAGE_TIMEOUT = 60 * 60
 # Headers the middleware outside this one sets again on every response.
@@ -57,13 +59,21 @@ def _lookup(request: HttpRequest) -> HttpResponse | None:
     stored = found.get(key)
     if stored is None:
         return None
-    namespace, generation, content, headers = stored
+    namespace, generation, compressed, headers = stored
     if found.get(_generation_key(namespace)) != generation:
         return None
-    response = HttpResponse(content)
+    if _accepts_gzip(request):
+        response = HttpResponse(compressed)
+        response["Content-Encoding"] = "gzip"
+    else:
+        response = HttpResponse(gzip.decompress(compressed))
     for name, value in headers:
         response[name] = value
     return response
+
+
+def _accepts_gzip(request: HttpRequest) -> bool:
+    return "gzip" in request.headers.get("Accept-Encoding", "")
 
 
 def _current_generation(request: HttpRequest, namespace: str) -> str:
@@ -134,8 +144,13 @@ class PageCacheMiddleware:
         if token_handed_out or response.cookies:
             return
         namespace, generation, timeout = response._page_cache
+        patch_vary_headers(response, ["Accept-Encoding"])
         headers = [(h, v) for h, v in response.items() if h.lower() not in NOT_STORED]
-        cache.set(_page_key(request), (namespace, generation, response.content, headers), timeout)
+        # Stored compressed, once: a fraction of the bytes to fetch from Redis and to send,
+        # for every browser (they all accept gzip). The page holds no secret (no CSRF
+        # token, nothing of a signed-in user), so compression leaks nothing (BREACH).
+        compressed = gzip.compress(response.content, compresslevel=6, mtime=0)
+        cache.set(_page_key(request), (namespace, generation, compressed, headers), timeout)
 
 
 def cached_fragment(request: HttpRequest, namespace: str, key: tuple, build):

@@ -1,5 +1,7 @@
 """Public pages are cached in Redis for anonymous visitors and invalidated on change."""
 
+import gzip
+
 import pytest
 
 from leadit.cache import invalidate
@@ -67,7 +69,9 @@ def test_a_page_that_handed_out_a_csrf_token_is_not_stored(client):
     assert first.startswith(b"form 1") and second.startswith(b"form 2")
 
 
-def test_a_cache_hit_keeps_the_headers_and_reads_nothing_from_the_database(client, django_assert_num_queries):
+def test_a_cache_hit_keeps_the_headers_and_reads_nothing_from_the_database(
+    client, django_assert_num_queries
+):
     client.get("/t/counted/")
     client.cookies.pop("sessionid", None)
 
@@ -75,4 +79,13 @@ def test_a_cache_hit_keeps_the_headers_and_reads_nothing_from_the_database(clien
         cached = client.get("/t/counted/")
 
     assert cached.content == b"rendered 1"
-    assert cached["Vary"] == "Cookie"
+    assert cached["Vary"] == "Cookie, Accept-Encoding"
+
+
+def test_browsers_get_the_cached_page_compressed(client):
+    client.get("/t/counted/")
+
+    cached = client.get("/t/counted/", headers={"Accept-Encoding": "gzip, deflate, br"})
+
+    assert cached["Content-Encoding"] == "gzip"
+    assert gzip.decompress(cached.content) == b"rendered 1"

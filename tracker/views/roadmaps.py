@@ -20,7 +20,6 @@ from leadit.cache import cache_public_page, cached_fragment
 from leadit.spreadsheets import escape_formula
 
 from ..filters import DEFAULT_SORT, SORT_CHOICES, RoadmapFilter
-from ..models import Roadmap
 from ..selectors.roadmaps import (
     roadmap_catalogue,
     roadmap_export_queryset,
@@ -35,15 +34,23 @@ CITATION_NAME = "LeadIT Industry Transition Tracker"
 EXPORT_FORMATS = ("csv", "xlsx", "json")
 
 
-def _canonical_query(request: HttpRequest, filterset) -> QueryDict:
-    """The list's query string as it matters: the filters and order with a valid value, as
-    given, without ``page``, unknown parameters (tracking tags and the like) or values
-    that were ignored. Everything the list shows depends on this, the page and the date."""
+def _filter_parameters(data: QueryDict) -> QueryDict:
+    """The list's parameters in ``data``, in the visitor's order, without ``page``, unknown
+    parameters (tracking tags and the like) and empty ones: what the list depends on,
+    with the page and the date."""
     query = QueryDict(mutable=True)
-    for name in request.GET:  # in the visitor's order
-        value = request.GET.get(name, "")
-        if name in filterset.Meta.fields and value.strip() and name not in filterset.errors:
+    for name in data:
+        value = data.get(name, "")
+        if name in RoadmapFilter.Meta.fields and value.strip():
             query[name] = value
+    return query
+
+
+def _canonical_query(data: QueryDict, filterset: RoadmapFilter) -> QueryDict:
+    """The list's parameters with a valid value: what its links and citation carry."""
+    query = _filter_parameters(data)
+    for name in filterset.errors:
+        query.pop(name, None)
     return query
 
 
@@ -67,29 +74,24 @@ def _citation(request: HttpRequest, query: QueryDict, today) -> str:
 
 @cache_public_page("tracker")
 def roadmap_list(request: HttpRequest) -> HttpResponse:
-    filterset = RoadmapFilter(request.GET, queryset=Roadmap.objects.all())
-    query = _canonical_query(request, filterset)
-    ignored = filterset.ignored()
+    given = _filter_parameters(request.GET)
     page_asked = request.GET.get("page", "")
     today = timezone.localdate()
     body = cached_fragment(
         request,
         "tracker",
-        ("roadmap_list", query.urlencode(), page_asked, tuple(ignored), today),
-        lambda: _roadmap_list_body(
-            request, query=query, page_asked=page_asked, ignored=ignored, today=today
-        ),
+        ("roadmap_list", given.urlencode(), page_asked, today),
+        lambda: _roadmap_list_body(request, given=given, page_asked=page_asked, today=today),
     )
     return render(request, "tracker/roadmap_list.html", body)
 
 
-def _roadmap_list_body(
-    request: HttpRequest, *, query: QueryDict, page_asked: str, ignored: list, today
-) -> dict:
-    """The list's content, rendered: the filters with their counts, the table, the pages
-    and the downloads."""
-    catalogue = roadmap_catalogue(data=query)
+def _roadmap_list_body(request: HttpRequest, *, given: QueryDict, page_asked: str, today) -> dict:
+    """The list's content, rendered: the filters with their counts and the ones ignored,
+    the table, the pages and the downloads."""
+    catalogue = roadmap_catalogue(data=given)
     filterset = catalogue.filterset
+    query = _canonical_query(given, filterset)
     # A page number that is not a number gives the first page; past the end, the last.
     page = Paginator(catalogue.roadmaps, ROADMAPS_PER_PAGE).get_page(page_asked)
     index = reverse("tracker:index")
@@ -109,7 +111,7 @@ def _roadmap_list_body(
         "sort": sort,
         "sort_choices": SORT_CHOICES,
         "active_filters": active,
-        "ignored_filters": ignored,
+        "ignored_filters": filterset.ignored(),
         "page_query": _query_without(query) + ("&" if query else "?") + "page=",
         # Clearing the filters keeps the order.
         "clear_url": index + (f"?sort={sort}" if sort != DEFAULT_SORT else ""),
@@ -225,7 +227,7 @@ def roadmap_export(request: HttpRequest, fmt: str) -> HttpResponse:
     rows = _export_rows(request, roadmap_export_queryset(roadmaps=catalogue.roadmaps))
     generated_at = timezone.now().replace(microsecond=0).isoformat()
     filters = filterset.applied()
-    query = _canonical_query(request, filterset)
+    query = _canonical_query(request.GET, filterset)
     today = timezone.localdate()
     if fmt == "csv":
         response = HttpResponse(_csv(rows), content_type="text/csv; charset=utf-8")
