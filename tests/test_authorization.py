@@ -15,7 +15,11 @@ from django.utils import timezone
 from leadit.access import Access, access_of
 from members.models import Invitation, hash_invitation_key
 from tests.factories.members import EditorFactory, ImpactStoryFactory, ProgressUpdateFactory
-from tests.factories.publications import BriefFactory, SubscriberFactory
+from tests.factories.publications import (
+    BriefFactory,
+    NewsletterIssueFactory,
+    SubscriberFactory,
+)
 from tests.factories.summits import (
     EventDocumentFactory,
     EventFactory,
@@ -93,6 +97,11 @@ URL_EXAMPLES: dict[str, object] = {
     "publications:pdf": lambda world: {"slug": world["brief"].slug},
     "publications:confirm_subscription": lambda world: {"token": "not-a-real-token"},
     "publications:unsubscribe": lambda world: {"token": world["subscriber"].unsubscribe_token},
+    # The newsletter issue's own admin pages (a draft issue: sending it is refused politely).
+    **{
+        f"admin:publications_newsletterissue_{page}": lambda world: {"object_id": world["issue"].pk}
+        for page in ("assemble", "publish", "send_test", "send", "preview_email")
+    },
 }
 
 
@@ -177,6 +186,8 @@ SPECIAL_CASES = {
     ("admin:publications_subscriber_add", "staff"): lambda r: r.status_code == 403,
     ("admin:publications_delivery_add", "staff"): lambda r: r.status_code == 403,
     ("admin:publications_delivery_delete", "staff"): lambda r: r.status_code == 403,
+    # Newsletter sections are added on their issue's page, not on their own.
+    ("admin:publications_newslettersection_add", "staff"): lambda r: r.status_code == 403,
     # simple_history's history pages answer 404 for an object that does not exist.
     ("admin:*_history", "staff"): lambda r: r.status_code == 404 or _allowed(r),
     # No PDF has been rendered for the example brief: 404 for everyone, staff included.
@@ -219,6 +230,7 @@ def world(member_user, staff_user):
         "registration": RegistrationFactory(event=event, member=member),
         "brief": BriefFactory(),  # published; no PDF rendered (its .pdf answers 404)
         "subscriber": SubscriberFactory(),
+        "issue": NewsletterIssueFactory(),  # a draft newsletter issue
     }
 
 
