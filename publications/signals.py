@@ -14,12 +14,19 @@ from leadit.cache import invalidate
 NAMESPACE = "publications"
 
 
-def _publications_changed(sender, **kwargs) -> None:
+def pages_changed() -> None:
+    """Make every cached publications page stale. Called by the signals below; writes that
+    send no signals (``QuerySet.update()``, ``bulk_update``, ``bulk_create``) call it
+    themselves."""
     # Now, so that the writer's next request shows the change; and again after commit, so
     # that a page rendered meanwhile from the old rows (and stored under the new
     # generation) does not outlive the transaction.
     invalidate(NAMESPACE)
     transaction.on_commit(lambda: invalidate(NAMESPACE))
+
+
+def _publications_changed(sender, **kwargs) -> None:
+    pages_changed()
 
 
 def _watched_models():

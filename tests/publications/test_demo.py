@@ -1,0 +1,113 @@
+"""The publications demo: two briefs and the newsletter issue of Q4 2021, published, with
+their PDFs rendered; seeding twice changes nothing.
+
+The PDFs are rendered as in the embedded default: Celery eager, the render running when the
+seeding transaction commits."""
+
+import io
+
+import pytest
+from pypdf import PdfReader
+
+import leadit.demo
+import members.demo
+import summits.demo
+import tracker.demo
+import workplan.demo
+from leadit.celery import app
+from publications import demo
+from publications.models import (
+    Brief,
+    NewsletterIssue,
+    NewsletterItem,
+    NewsletterSection,
+    Publication,
+    RenderedDocument,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _demo_logins_in_tmp(tmp_path, monkeypatch):
+    monkeypatch.setattr(leadit.demo, "DEMO_LOGINS_FILE", tmp_path / "demo-logins.json")
+
+
+@pytest.fixture
+def eager_celery(settings, tmp_path, monkeypatch):
+    """The embedded default: tasks run in-process when they are sent (after commit)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    monkeypatch.setattr(app.conf, "task_always_eager", True)
+    monkeypatch.setattr(app.conf, "task_eager_propagates", True)
+
+
+def _seed(django_capture_on_commit_callbacks):
+    # The apps below publications, in INSTALLED_APPS order, as ``seed_demo`` runs them.
+    for module in (leadit.demo, tracker.demo, members.demo, summits.demo, workplan.demo):
+        module.seed_demo()
+    with django_capture_on_commit_callbacks(execute=True):
+        demo.seed_demo()
+
+
+def _counts():
+    return {
+        "briefs": Brief.objects.count(),
+        "issues": NewsletterIssue.objects.count(),
+        "sections": NewsletterSection.objects.count(),
+        "items": NewsletterItem.objects.count(),
+        "documents": RenderedDocument.objects.count(),
+        "done": RenderedDocument.objects.filter(status=RenderedDocument.Status.DONE).count(),
+        "brief history": Brief.history.count(),
+    }
+
+
+def test_demo_publishes_two_briefs_and_a_newsletter_with_their_pdfs(
+    eager_celery, django_capture_on_commit_callbacks, client
+):
+    _seed(django_capture_on_commit_callbacks)
+
+    briefs = {b.slug: b for b in Brief.objects.all()}
+    assert set(briefs) == {
+        "green-public-procurement-steel-cement",
+        "carbon-contracts-for-difference",
+    }
+    procurement = briefs["green-public-procurement-steel-cement"]
+    assert procurement.is_published
+    assert procurement.authors == "LeadIT Secretariat"
+    assert procurement.activity.group.pathway.workplan.slug == "2021"
+    assert {s.slug for s in procurement.sectors.all()} == {"steel", "cement"}
+    for brief in briefs.values():
+        assert "|---|" in brief.body and "[^" in brief.body and "[[chart:" in brief.body
+
+    issue = NewsletterIssue.objects.get()
+    assert (issue.year, issue.quarter) == (2021, 4)
+    assert issue.is_published
+    assert issue.sections.filter(included=True).exists()
+    assert NewsletterItem.objects.filter(
+        section__issue=issue, title__icontains="COP26", included=True
+    ).exists()
+
+    for publication in Publication.objects.all():
+        document = RenderedDocument.objects.get(publication=publication)
+        assert document.status == RenderedDocument.Status.DONE, document.last_error
+        content = document.file.read()
+        assert content.startswith(b"%PDF")
+        assert len(PdfReader(io.BytesIO(content)).pages) == document.page_count >= 2
+
+    # The public pages show them.
+    archive = client.get("/publications/").content.decode()
+    assert "Green public procurement for steel and cement" in archive
+    assert "/publications/newsletter-2021-q4.pdf" in archive
+    pdf = client.get("/publications/carbon-contracts-for-difference.pdf")
+    assert pdf.status_code == 200
+    assert b"".join(pdf.streaming_content).startswith(b"%PDF")
+
+
+def test_demo_seeded_twice_changes_nothing(eager_celery, django_capture_on_commit_callbacks):
+    _seed(django_capture_on_commit_callbacks)
+    first = _counts()
+
+    _seed(django_capture_on_commit_callbacks)
+
+    assert _counts() == first
+    assert first["documents"] == first["done"] == 3
