@@ -208,7 +208,7 @@ def _new_members(period: Period) -> list[Draft]:
     for member in members:
         announced = member.announced_in_quarter
         if member.kind == Member.Kind.COUNTRY:
-            what = f"{member.country.name} joined LeadIT as a country member"
+            what = f"{member.name} joined LeadIT as a country member"
         else:
             sectors = ", ".join(sector.name.lower() for sector in member.sectors.all())
             what = f"{member.name} joined LeadIT as a company member" + (

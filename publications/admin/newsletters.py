@@ -57,6 +57,10 @@ def _errors(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
+
+
 def _admin_url(name: str, *args, query: str = "") -> str:
     """An admin URL, or "" if that admin is not registered (yet)."""
     try:
@@ -68,17 +72,33 @@ def _admin_url(name: str, *args, query: str = "") -> str:
 # --- Sections and items ---------------------------------------------------------------------
 
 
+class ItemForm(forms.ModelForm):
+    class Meta:
+        model = NewsletterItem
+        fields = ["position", "included", "title", "text", "url", "date"]
+        widgets = {
+            "position": forms.NumberInput(attrs={"size": 4, "class": "vIntegerField"}),
+            "title": forms.TextInput(attrs={"size": 28}),
+            "text": forms.Textarea(attrs={"rows": 3, "cols": 40}),
+            "url": forms.TextInput(attrs={"size": 24}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            # A new item goes last unless staff type another position.
+            self.fields["position"].initial = 990
+
+
 class ItemInline(admin.TabularInline):
     """A section's items: reorder by position numbers, untick "included" to trim, edit the
     wording. Items added here (no source) survive a re-assembly."""
 
     model = NewsletterItem
+    form = ItemForm
     extra = 1
     fields = ["position", "included", "title", "text", "url", "date", "source"]
     readonly_fields = ["source"]
-    formfield_overrides = {
-        models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 50})},
-    }
 
 
 @admin.register(NewsletterSection)
@@ -362,23 +382,51 @@ class NewsletterIssueAdmin(SimpleHistoryAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
-            context["newsletter_buttons"] = self._buttons(request, obj)
+            context["newsletter_steps"] = self._steps(request, obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
-    def _buttons(self, request, issue) -> list[tuple[str, str]]:
-        """The issue's own actions, those the user may take."""
-        buttons = [("Preview the page", issue.get_absolute_url())]
-        if self.has_view_permission(request, issue):
-            buttons.append(("Preview the e-mail", self._url("preview_email", issue)))
-        if self.has_change_permission(request, issue):
-            if not issue.send_requested_at:
-                buttons.append(("Assemble from the quarter’s data", self._url("assemble", issue)))
-            label = "Publish again (re-render the PDF)" if issue.is_published else "Publish"
-            buttons.append((label, self._url("publish", issue)))
-            buttons.append(("Send a test…", self._url("send_test", issue)))
-            if request.user.has_perm(SEND_PERMISSION) and not issue.send_requested_at:
-                buttons.append(("Send to subscribers…", self._url("send", issue)))
-        return buttons
+    def _steps(self, request, issue) -> list[dict]:
+        """The steps of preparing and sending the issue, each with the links the user may
+        follow (a step whose action they may not take shows no link)."""
+        change = self.has_change_permission(request, issue)
+        sent = bool(issue.send_requested_at)
+        may_send = change and request.user.has_perm(SEND_PERMISSION) and not sent
+        publish = "Publish again (re-render the PDF)" if issue.is_published else "Publish…"
+
+        def step(text: str, *links) -> dict:
+            return {"text": text, "links": [(label, url) for label, url in links if url]}
+
+        return [
+            step(
+                "Fill the sections from the quarter’s data (again, after the data changed).",
+                (
+                    "Assemble from the quarter’s data",
+                    change and not sent and self._url("assemble", issue),
+                ),
+            ),
+            step(
+                "Reorder the sections by their position numbers, untick “included” to trim, "
+                "write notes — below; edit each section’s items on its own page."
+            ),
+            step(
+                "Check it as readers will see it.",
+                ("Preview the page", issue.get_absolute_url()),
+                ("Preview the e-mail", self._url("preview_email", issue)),
+            ),
+            step(
+                "Send a test copy to yourself.",
+                ("Send a test…", change and self._url("send_test", issue)),
+            ),
+            step(
+                "Publish: the page goes public and the PDF is rendered.",
+                (publish, change and self._url("publish", issue)),
+            ),
+            step(
+                "Send it to the subscribers, once."
+                + (" Done: its progress shows under “Sending”." if sent else ""),
+                ("Send to subscribers…", may_send and self._url("send", issue)),
+            ),
+        ]
 
     # --- The issue's own pages ---
 
@@ -499,7 +547,9 @@ class NewsletterIssueAdmin(SimpleHistoryAdmin):
             except ValidationError as exc:
                 self.message_user(request, _errors(exc), messages.ERROR)
                 return HttpResponseRedirect(self._change_url(issue))
-            message = f"Assembled from the data of {issue.quarter_label}: {result.items} items."
+            message = (
+                f"Assembled from the data of {issue.quarter_label}: {_count(result.items, 'item')}."
+            )
             if result.empty:
                 message += " Nothing this quarter in: " + ", ".join(result.empty) + " (left out)."
             self.message_user(request, message, messages.SUCCESS)
@@ -509,14 +559,19 @@ class NewsletterIssueAdmin(SimpleHistoryAdmin):
         if issue.send_requested_at:
             lines.append("This issue has been sent: its content stays as it was sent.")
         elif state.would_replace:
+            kept = ["the sections’ titles, order and notes, and which are included"]
+            if state.left_out:
+                kept.append(f"{_count(state.left_out, 'item')} you left out (still left out)")
+            if state.added_by_staff:
+                kept.append(f"{_count(state.added_by_staff, 'item')} you added by hand")
+            if state.custom_sections:
+                kept.append(f"{_count(state.custom_sections, 'section')} of your own")
             lines += [
-                f"The {state.items} items assembled earlier are replaced by fresh ones from "
-                f"the data of {issue.quarter_label}.",
-                "Kept: the sections’ titles, notes, order and whether they are included "
-                f"({state.notes} note(s)); the {state.left_out} item(s) you left out stay left "
-                f"out; the {state.added_by_staff} item(s) you added by hand; the "
-                f"{state.custom_sections} section(s) of your own.",
-                "Wording you changed on an assembled item is replaced.",
+                f"The items assembled earlier ({_count(state.items, 'item')}) are replaced by "
+                f"fresh ones from the data of {issue.quarter_label}.",
+                "Kept as they are: " + "; ".join(kept) + ".",
+                "Wording you changed on an assembled item is replaced: use the sections’ "
+                "notes for your own words.",
             ]
         else:
             lines.append(

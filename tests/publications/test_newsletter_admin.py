@@ -199,14 +199,14 @@ def test_admin_assemble_confirms_before_replacing_items_then_keeps_notes(staff_c
     confirm = staff_client.get(page(issue, "assemble")).content.decode()
     response = staff_client.post(page(issue, "assemble"))
 
-    assert "The 1 items assembled earlier are replaced by fresh ones" in confirm
-    assert "(1 note(s))" in confirm
+    assert "The items assembled earlier (1 item) are replaced by fresh ones" in confirm
+    assert "Kept as they are: the sections’ titles, order and notes" in confirm
     assert response["Location"] == change_url(issue)
     members.refresh_from_db()
     assert members.note == "Welcome!"
     assert list(members.items.values_list("title", flat=True)) == ["New member"]
     html = staff_client.get(change_url(issue)).content.decode()
-    assert "Assembled from the data of Q3 2025: 1 items." in html
+    assert "Assembled from the data of Q3 2025: 1 item." in html
 
 
 # --- Reorder, trim, annotate -----------------------------------------------------------------
