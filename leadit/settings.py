@@ -153,6 +153,11 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=180)
 CELERY_WORKER_MAX_TASKS_PER_CHILD = env.int("CELERY_WORKER_MAX_TASKS_PER_CHILD", default=100)
 # Must stay above the longest task, or Redis hands an unacknowledged task to a second worker.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Tighter limits for tasks whose normal run time is known (publications.documents: a 50-page
+# PDF renders in a few seconds).
+CELERY_TASK_ANNOTATIONS = {
+    "publications.render_document": {"soft_time_limit": 90, "time_limit": 120},
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 # Periodic jobs; each app's issue adds its entries here.
