@@ -148,6 +148,7 @@ class Draft:
     url: str = ""
     date: date | None = None
     source: str = ""
+    represents: int = 1  # how many things of the quarter it stands for ("And 9 more")
 
 
 def _day(value: date | None) -> str:
@@ -177,6 +178,7 @@ def _capped(drafts: list[Draft], *, more_url: str, more_what: str, kind: str) ->
             text=f"See them all on the portal: {rest} more than fit here.",
             url=more_url,
             source=f"more:{kind}",
+            represents=rest,
         ),
     ]
 
@@ -238,11 +240,20 @@ def _new_members(period: Period) -> list[Draft]:
     )
 
 
+def _days(start: date, end: date) -> str:
+    """ "3 July 2025", "12–13 August 2025", "31 October – 13 November 2021"."""
+    if start == end:
+        return _day(start)
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}–{_day(end)}"
+    if start.year == end.year:
+        return f"{format_date(start, 'j F')} – {_day(end)}"
+    return f"{_day(start)} – {_day(end)}"
+
+
 def _event_draft(event: Event) -> Draft:
     start, end = event.local(event.start), event.local(event.end)
-    when = _day(start.date())
-    if end.date() != start.date():
-        when = f"{when} – {_day(end.date())}"
+    when = _days(start.date(), end.date())
     where = event.location or event.get_format_display()
     if event.location and event.format != Event.Format.IN_PERSON:
         where += f" ({event.get_format_display().lower()})"
@@ -612,7 +623,6 @@ def _workplan(period: Period, *, events_held: int) -> list[Draft]:
                 title=f"Objective {objective.number}: {objective.short_title}",
                 text="\n".join(lines) or "No measurable target.",
                 url=f"{url}#objective-{objective.number}",
-                date=period.as_of,
                 source=f"objective:{objective.pk}",
             )
         )
@@ -652,7 +662,8 @@ def collect(period: Period) -> dict[str, list[Draft]]:
 
 @dataclass(frozen=True)
 class Assembly:
-    """What an assembly did: items per assembled section kind, and the totals."""
+    """What an assembly did: how many things of the quarter each assembled section holds
+    (those summed up in an "And N more" item included), and the sections it created."""
 
     counts: dict[str, int]
     created_sections: int
@@ -786,7 +797,7 @@ def issue_assemble(*, issue: NewsletterIssue, user=None, now: datetime | None = 
     NewsletterItem.objects.bulk_create(items)
     _record_history(issue, user=user, reason=f"Assembled from the data of {period.label}")
     return Assembly(
-        counts={kind: len(drafts[kind]) for kind in ASSEMBLED_KINDS},
+        counts={kind: sum(d.represents for d in drafts[kind]) for kind in ASSEMBLED_KINDS},
         created_sections=len(new_sections),
     )
 
@@ -913,8 +924,38 @@ def issue_create_for_quarter(
         # Two members of staff created an issue at the same moment: the number or the
         # quarter is taken now.
         raise ValidationError("Another issue was created at the same time; try again.") from exc
-    issue_assemble(issue=issue, user=user, now=now)
+    assembly = issue_assemble(issue=issue, user=user, now=now)
+    issue.refresh_from_db()
+    issue.summary = issue_summary(counts=assembly.counts, label=f"Q{quarter} {year}")
+    _record_history(issue, user=user, reason="Summary written from the assembled sections")
     return issue
+
+
+SUMMARY_PHRASES = {
+    Kind.NEW_MEMBERS: ("new member", "new members"),
+    Kind.EVENTS_HELD: ("event held", "events held"),
+    Kind.EVENTS_COMING: ("event to come", "events to come"),
+    Kind.ROADMAPS: ("new or updated roadmap", "new or updated roadmaps"),
+    Kind.PROJECTS: ("industrial project", "industrial projects"),
+    Kind.BRIEFS: ("brief", "briefs"),
+    Kind.PROGRESS: ("progress report from members", "progress reports from members"),
+}
+
+
+def issue_summary(*, counts: dict[str, int], label: str) -> str:
+    """A first summary for the archive from what was assembled, e.g. "Q3 2025 at LeadIT:
+    2 new members, 1 event held, 3 briefs and the workplan's progress." Staff may rewrite
+    it; re-assembly never touches it."""
+    parts = []
+    for kind, (one, many) in SUMMARY_PHRASES.items():
+        if counts.get(kind):
+            parts.append(f"{counts[kind]} {one if counts[kind] == 1 else many}")
+    if counts.get(Kind.WORKPLAN):
+        parts.append("the workplan’s progress")
+    if not parts:
+        return f"The LeadIT newsletter for {label}."
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return f"{label} at LeadIT: {listed}."
 
 
 def _request_render(issue: NewsletterIssue, user):

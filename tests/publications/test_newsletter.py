@@ -108,6 +108,26 @@ def test_quarter_bounds_refuse_a_fifth_quarter():
         newsletter.quarter_bounds(2025, 5)
 
 
+def test_event_days_are_written_without_repeating_month_or_year():
+    d = datetime.date
+    assert newsletter._days(d(2025, 7, 3), d(2025, 7, 3)) == "3 July 2025"
+    assert newsletter._days(d(2021, 10, 31), d(2021, 11, 13)) == "31 October – 13 November 2021"
+    assert newsletter._days(d(2025, 12, 30), d(2026, 1, 2)) == "30 December 2025 – 2 January 2026"
+
+
+def test_issue_summary_lists_what_the_quarter_brought():
+    counts = {Kind.NEW_MEMBERS: 2, Kind.EVENTS_HELD: 1, Kind.BRIEFS: 3, Kind.WORKPLAN: 4}
+
+    summary = newsletter.issue_summary(counts=counts, label="Q3 2025")
+
+    assert summary == (
+        "Q3 2025 at LeadIT: 2 new members, 1 event held, 3 briefs and the workplan’s progress."
+    )
+    assert newsletter.issue_summary(counts={}, label="Q1 2026") == (
+        "The LeadIT newsletter for Q1 2026."
+    )
+
+
 # --- What assembly picks ---------------------------------------------------------------------
 
 
@@ -179,7 +199,7 @@ def test_assemble_events_held_and_coming_are_split_by_the_quarter_and_now():
 
     held = section(issue, Kind.EVENTS_HELD).items.get()
     assert held.title == "August dialogue"
-    assert held.text.startswith("Leadership dialogue · 12 August 2025 – 13 August 2025 · New Delhi")
+    assert held.text.startswith("Leadership dialogue · 12–13 August 2025 · New Delhi")
     assert held.url == "/events/" + Event.objects.get(title="August dialogue").slug + "/"
     assert held.date == datetime.date(2025, 8, 12)
     assert titles(issue, Kind.EVENTS_COMING) == ["COP30 side event"]
@@ -397,12 +417,13 @@ def test_assemble_caps_a_section_with_a_link_to_the_rest():
         MemberFactory(joined_on=datetime.date(2025, 8, day))
     issue = issue_for_q3()
 
-    assemble(issue)
+    result = assemble(issue)
 
     items = list(section(issue, Kind.NEW_MEMBERS).items.all())
     assert len(items) == newsletter.MAX_ITEMS
     assert items[-1].title == "And 9 more new members"
     assert items[-1].url == "/members/"
+    assert result.counts[Kind.NEW_MEMBERS] == 20
 
 
 # --- Re-assembly -----------------------------------------------------------------------------
@@ -589,6 +610,7 @@ def test_issue_create_for_quarter_takes_the_next_number_and_assembles(staff_user
     assert issue.slug == "newsletter-2025-q3"
     assert issue.status == PublicationModel.Status.DRAFT
     assert section(issue, Kind.BRIEFS).items.count() == 1
+    assert issue.summary == "Q3 2025 at LeadIT: 1 brief."
     assert issue.history.last().history_user == staff_user
 
 
@@ -707,12 +729,13 @@ def test_assemble_query_count_does_not_grow_with_the_data(size, django_assert_ma
     with django_assert_max_num_queries(34):
         result = assemble(issue)
 
-    capped = min(2 * size, newsletter.MAX_ITEMS)
-    assert result.counts[Kind.NEW_MEMBERS] == capped
+    assert result.counts[Kind.NEW_MEMBERS] == 2 * size
     assert result.counts[Kind.EVENTS_HELD] == size
     assert result.counts[Kind.EVENTS_COMING] == size
-    assert result.counts[Kind.ROADMAPS] == capped
-    assert result.counts[Kind.PROJECTS] == capped
+    assert result.counts[Kind.ROADMAPS] == 2 * size
+    assert result.counts[Kind.PROJECTS] == 2 * size
     assert result.counts[Kind.BRIEFS] == size
-    assert result.counts[Kind.PROGRESS] == capped
-    assert result.counts[Kind.WORKPLAN] == min(1 + 2 * size, newsletter.MAX_ITEMS)
+    assert result.counts[Kind.PROGRESS] == 2 * size
+    assert result.counts[Kind.WORKPLAN] == 1 + 2 * size
+    items = NewsletterItem.objects.filter(section__issue=issue, section__kind=Kind.PROGRESS)
+    assert items.count() == min(2 * size, newsletter.MAX_ITEMS)
