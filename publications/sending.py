@@ -22,7 +22,7 @@ A job sends for at most ``SLICE_SECONDS`` (under the task's soft time limit) and
 queues the next slice as a new job. ``publications.resume_stalled_sends`` (beat, every
 minute) queues a job for any unfinished send that nobody is working on and no job is
 queued for — the case of a worker killed outright, whose message the broker only hands
-out again after its visibility timeout.
+out again after its visibility timeout. A worker that starts does the same check at once.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from datetime import UTC
 
 from celery import shared_task
+from celery.signals import worker_ready
 from django.core.exceptions import ValidationError
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.core.mail.message import sanitize_address
@@ -279,31 +280,54 @@ def _record(delivery_id: int, status: str, error: str = "") -> None:
     )
 
 
+# The outcome of one delivery and the claim of the next in ONE statement: the hot path of
+# a send is a database round trip and a commit per message, and this halves both.
+_RECORD_AND_CLAIM = """
+WITH recorded AS (
+    UPDATE publications_delivery SET status = %s, last_error = %s, sent_at = %s WHERE id = %s
+)
+UPDATE publications_delivery SET status = 'sending', attempts = attempts + 1
+WHERE id = %s AND status = 'pending'
+"""
+
+
+def _record_and_claim(outcome: tuple[int, str, str] | None, delivery_id: int) -> bool:
+    """Save ``outcome`` (if any) and claim ``delivery_id``, committed together."""
+    if outcome is None or connection.vendor != "postgresql":
+        with transaction.atomic():
+            if outcome:
+                _record(*outcome)
+            return _claim(delivery_id)
+    done_id, status, error = outcome
+    sent_at = timezone.now() if status == Delivery.Status.SENT else None
+    with connection.cursor() as cursor:
+        cursor.execute(_RECORD_AND_CLAIM, [status, error[:2000], sent_at, done_id, delivery_id])
+        return cursor.rowcount == 1
+
+
 def _reply(code: int, text: bytes | str) -> str:
     if isinstance(text, bytes):
         text = text.decode("utf-8", "replace")
     return f"{code} {text}".strip()
 
 
-def _transmit(conn, message) -> tuple[str, str]:
+def _transmit_backend(conn, message) -> tuple[str, str]:
+    """Any other e-mail backend (console, locmem): just send."""
+    try:
+        conn.send_messages([message])
+    except smtplib.SMTPRecipientsRefused as exc:
+        return Delivery.Status.REFUSED, "; ".join(
+            _reply(code, text) for code, text in exc.recipients.values()
+        )
+    return Delivery.Status.SENT, ""
+
+
+def _transmit_smtp(smtp: smtplib.SMTP, sender: str, recipient: str, payload: bytes):
     """Hand one message to the mail server: ``(status, server's reply)``.
 
-    On the SMTP backend the conversation is held step by step, so a failure before DATA
-    (nothing was transmitted; raised as is: the delivery is safe to send again) is told
-    apart from one during DATA (``_Interrupted``: the server may have the message).
-    Other backends (console, locmem) just send."""
-    if not isinstance(conn, SMTPBackend):
-        try:
-            conn.send_messages([message])
-        except smtplib.SMTPRecipientsRefused as exc:
-            return Delivery.Status.REFUSED, "; ".join(
-                _reply(code, text) for code, text in exc.recipients.values()
-            )
-        return Delivery.Status.SENT, ""
-    smtp = conn.connection
-    encoding = message.encoding or "utf-8"
-    sender = sanitize_address(message.from_email, encoding)
-    recipient = sanitize_address(message.to[0], encoding)
+    The conversation is held step by step, so a failure before DATA (nothing was
+    transmitted; raised as is: the delivery is safe to send again) is told apart from one
+    during DATA (``_Interrupted``: the server may have the message)."""
     smtp.ehlo_or_helo_if_needed()
     code, text = smtp.mail(sender)
     if code != 250:
@@ -317,7 +341,6 @@ def _transmit(conn, message) -> tuple[str, str]:
         if code == 421:  # the server is closing the connection
             raise SMTPTemporaryError(code, text)
         return Delivery.Status.REFUSED, _reply(code, text)
-    payload = message.message().as_bytes(linesep="\r\n")
     try:
         code, text = smtp.data(payload)
     except smtplib.SMTPResponseException as exc:  # refused in reply to DATA itself
@@ -333,20 +356,48 @@ def _transmit(conn, message) -> tuple[str, str]:
     return Delivery.Status.FAILED, _reply(code, text)
 
 
-def _send_batch(email: IssueEmail, batch: list[_Recipient], counts: Counter) -> None:
+class _Copies:
+    """Each recipient's copy of the issue: from the pre-encoded message when it can be
+    (see ``IssueEmail.raw``), else built in full."""
+
+    def __init__(self, email: IssueEmail):
+        self.email = email
+        self.raw = email.raw()
+
+    def transmit(self, conn, recipient: _Recipient) -> tuple[str, str]:
+        link = absolute_unsubscribe(recipient.token)
+        if not isinstance(conn, SMTPBackend):
+            message = self.email.message(to=recipient.email, unsubscribe_url=link, connection=conn)
+            return _transmit_backend(conn, message)
+        payload = (
+            self.raw.for_recipient(to=recipient.email, unsubscribe_url=link) if self.raw else None
+        )
+        if payload is not None:
+            sender, envelope_to = self.raw.sender, recipient.email
+        else:
+            message = self.email.message(to=recipient.email, unsubscribe_url=link)
+            encoding = message.encoding or "utf-8"
+            sender = sanitize_address(message.from_email, encoding)
+            envelope_to = sanitize_address(recipient.email, encoding)
+            payload = message.message().as_bytes(linesep="\r\n")
+        return _transmit_smtp(conn.connection, sender, envelope_to, payload)
+
+
+def _send_batch(copies: _Copies, batch: list[_Recipient], counts: Counter) -> None:
+    """Send ``batch`` over one SMTP connection. Each delivery's outcome is committed
+    together with the claim of the next one (one commit per message); the outcome of the
+    last one when the batch ends, whatever ends it."""
     conn = mail_connection()
     conn.open()
+    outcome: tuple[int, str, str] | None = None  # (delivery, status, reply) not yet saved
     try:
         for recipient in batch:
-            if not _claim(recipient.delivery_id):
+            claimed = _record_and_claim(outcome, recipient.delivery_id)
+            outcome = None
+            if not claimed:
                 continue  # taken by another worker, or unsubscribed a moment ago
-            message = email.message(
-                to=recipient.email,
-                unsubscribe_url=absolute_unsubscribe(recipient.token),
-                connection=conn,
-            )
             try:
-                status, reply = _transmit(conn, message)
+                status, reply = copies.transmit(conn, recipient)
             except _Interrupted as exc:
                 _record(
                     recipient.delivery_id, Delivery.Status.UNCONFIRMED, f"{INTERRUPTED} ({exc})"
@@ -364,9 +415,11 @@ def _send_batch(email: IssueEmail, batch: list[_Recipient], counts: Counter) -> 
                     last_error=f"{type(exc).__name__}: {exc}"[:2000],
                 )
                 raise
-            _record(recipient.delivery_id, status, reply)
+            outcome = (recipient.delivery_id, status, reply)
             counts[status] += 1
     finally:
+        if outcome:
+            _record(*outcome)
         with suppress(smtplib.SMTPException, OSError):
             conn.close()
 
@@ -393,10 +446,10 @@ def issue_deliver(*, issue_id: int) -> dict[str, int]:
                 issue_id,
                 counts["interrupted"],
             )
-        email = issue_email(issue)
+        copies = _Copies(issue_email(issue))
         deadline = time.monotonic() + SLICE_SECONDS
         while batch := _next_batch(issue_id):
-            _send_batch(email, batch, counts)
+            _send_batch(copies, batch, counts)
             if time.monotonic() > deadline:
                 more = True
                 break
@@ -447,3 +500,16 @@ def sends_resume_stalled() -> int:
 def resume_stalled_sends() -> int:
     """Periodic (beat, every minute): resume sends whose worker died."""
     return sends_resume_stalled()
+
+
+@worker_ready.connect
+def _resume_when_a_worker_starts(sender=None, **kwargs) -> None:
+    """A worker (re)starting is the usual sign that one died: resume the sends nobody is
+    working on now rather than at the next beat — the dead worker's own message only comes
+    back from Redis after the broker's visibility timeout (an hour)."""
+    try:
+        sends_resume_stalled()
+    except Exception:  # never keep a worker from starting
+        logger.exception("Could not look for stalled newsletter sends")
+    finally:
+        connection.close()  # the worker's main process does no other database work

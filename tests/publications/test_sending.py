@@ -374,6 +374,31 @@ def test_connection_lost_after_the_message_was_handed_over_is_never_sent_again(s
 
 
 @pytest.mark.django_db
+def test_addresses_that_need_encoding_and_long_lines_still_get_a_correct_copy(smtp_sink):
+    # The copies are normally made from one pre-encoded message; an internationalised
+    # domain, or a line so long the part is quoted-printable, takes the full build instead.
+    issue = _published_issue()
+    issue.introduction = "A very long paragraph. " * 60  # > 998 characters on one line
+    issue.save()
+    idn = SubscriberFactory(email="reader@bücher.example")
+    plain = SubscriberFactory(email="plain@example.org")
+    issue_send(issue=issue)
+
+    issue_deliver(issue_id=issue.pk)
+
+    assert smtp_sink.per_recipient() == Counter(
+        {"reader@xn--bcher-kva.example": 1, "plain@example.org": 1}
+    )
+    for subscriber, address in ((idn, "reader@xn--bcher-kva.example"), (plain, plain.email)):
+        message = smtp_sink.message_to(address)
+        link = f"{SITE}/publications/newsletter/unsubscribe/{subscriber.unsubscribe_token}/"
+        assert message["List-Unsubscribe"].strip() == f"<{link}>"
+        assert link in message.get_body(("plain",)).get_content()
+        assert link in message.get_body(("html",)).get_content()
+        assert "A very long paragraph." in message.get_body(("html",)).get_content()
+
+
+@pytest.mark.django_db
 def test_progress_counts_each_status_and_the_total():
     issue = _published_issue()
     for status in ["sent", "sent", "refused", "pending", "unconfirmed"]:
