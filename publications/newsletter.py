@@ -65,6 +65,7 @@ from workplan.metrics import workplan_progress
 from workplan.models import Activity, Objective, Workplan
 
 from .models import Brief, NewsletterIssue, NewsletterItem, NewsletterSection, Publication
+from .signals import pages_changed
 
 Kind = NewsletterSection.Kind
 # The assembled sections, in the order a new issue shows them.
@@ -795,6 +796,7 @@ def issue_assemble(*, issue: NewsletterIssue, user=None, now: datetime | None = 
                 )
             )
     NewsletterItem.objects.bulk_create(items)
+    pages_changed()  # the bulk writes above send no signal
     _record_history(issue, user=user, reason=f"Assembled from the data of {period.label}")
     return Assembly(
         counts={kind: sum(d.represents for d in drafts[kind]) for kind in ASSEMBLED_KINDS},
@@ -828,6 +830,7 @@ def section_move(*, section: NewsletterSection, direction: Literal["up", "down"]
         .order_by("position", "pk")
     )
     NewsletterSection.objects.bulk_update(_move(rows, section, direction), ["position"])
+    pages_changed()  # bulk_update sends no signal
     section.position = next(each.position for each in rows if each.pk == section.pk)
 
 
@@ -842,6 +845,7 @@ def item_move(*, item: NewsletterItem, direction: Literal["up", "down"]) -> None
         .order_by("position", "pk")
     )
     NewsletterItem.objects.bulk_update(_move(rows, item, direction), ["position"])
+    pages_changed()
     item.position = next(each.position for each in rows if each.pk == item.pk)
 
 
@@ -863,6 +867,7 @@ def sections_renumber(*, issue: NewsletterIssue) -> None:
         counters[item.section_id] = counters.get(item.section_id, 0) + 1
         item.position = counters[item.section_id] * STEP
     NewsletterItem.objects.bulk_update(items, ["position"])
+    pages_changed()
 
 
 @transaction.atomic

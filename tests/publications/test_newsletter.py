@@ -579,6 +579,21 @@ def test_item_move_and_trim_change_what_the_issue_shows():
 
 
 @pytest.mark.django_db
+def test_section_move_shows_at_once_on_the_cached_public_page(client, render_requests):
+    issue = issue_for_q3(status="published", published_on=datetime.date(2025, 10, 8))
+    first = NewsletterSectionFactory(issue=issue, title="First section", position=10)
+    NewsletterSectionFactory(issue=issue, title="Second section", position=20)
+    url = f"/publications/{issue.slug}/"
+    before = client.get(url).content.decode()
+    assert before.index("First section") < before.index("Second section")
+
+    newsletter.section_move(section=first, direction="down")
+
+    after = client.get(url).content.decode()
+    assert after.index("Second section") < after.index("First section")
+
+
+@pytest.mark.django_db
 def test_sections_renumber_after_positions_typed_by_hand():
     issue = issue_for_q3()
     NewsletterSectionFactory(issue=issue, title="B", position=15)
@@ -630,6 +645,13 @@ def render_requests(monkeypatch):
 
     calls = []
     real = getattr(documents, "document_request_render", None)
+    if not hasattr(documents, "latest_document"):
+        monkeypatch.setattr(
+            documents,
+            "latest_document",
+            lambda publication: publication.documents.filter(status="done").first(),
+            raising=False,
+        )
 
     def request(*, publication, requested_by=None):
         calls.append((publication.pk, requested_by))
