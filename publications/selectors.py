@@ -4,7 +4,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
-from django.db.models.functions import ExtractYear
+from django.db.models.functions import Coalesce, ExtractYear
 from django.http import QueryDict
 from django_countries import countries
 
@@ -41,17 +41,26 @@ def issue_sections(issue: NewsletterIssue) -> QuerySet[NewsletterSection]:
 
 
 def latest_done_documents() -> QuerySet[RenderedDocument]:
-    """The newest DONE document of each publication (newest by creation, then id): a
-    document for which no later done one of the same publication exists. Prefetched for a
-    whole page of publications in one query."""
-    later = RenderedDocument.objects.filter(
-        publication=OuterRef("publication"), status=RenderedDocument.Status.DONE
-    ).filter(
-        Q(created_at__gt=OuterRef("created_at"))
-        | Q(created_at=OuterRef("created_at"), pk__gt=OuterRef("pk"))
+    """The document each publication's PDF link serves: its DONE document finished last
+    (then created last, then the highest id) — the order of ``documents.latest_document``.
+    Written as "a done document with no later done one of the same publication", so that a
+    whole page of publications gets theirs in one prefetch query."""
+    when = Coalesce("finished_at", "created_at")
+    later = (
+        RenderedDocument.objects.filter(
+            publication=OuterRef("publication"), status=RenderedDocument.Status.DONE
+        )
+        .annotate(when=when)
+        .filter(
+            Q(when__gt=OuterRef("when"))
+            | Q(when=OuterRef("when"), created_at__gt=OuterRef("created_at"))
+            | Q(when=OuterRef("when"), created_at=OuterRef("created_at"), pk__gt=OuterRef("pk"))
+        )
     )
-    return RenderedDocument.objects.filter(status=RenderedDocument.Status.DONE).filter(
-        ~Exists(later)
+    return (
+        RenderedDocument.objects.filter(status=RenderedDocument.Status.DONE)
+        .annotate(when=when)
+        .filter(~Exists(later))
     )
 
 

@@ -20,6 +20,8 @@ from django.utils.text import Truncator
 from leadit.cache import cache_public_page
 from workplan.models import Workplan
 
+from ..content import brief_body_html, cite_as, licence
+from ..documents import latest_document
 from ..models import Publication
 from ..selectors import (
     issue_sections,
@@ -93,11 +95,6 @@ def _workplan_link(brief) -> str:
 
 @cache_public_page("publications")
 def publication_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    # Written against the render helper's interfaces (publications/content.py and
-    # documents.py): imported here so that the pages load while those are being built.
-    from ..content import brief_body_html, cite_as, licence
-    from ..documents import latest_document
-
     publication = publication_page(slug=slug, user=request.user)
     if publication is None:
         raise Http404("No such publication.")
@@ -127,8 +124,6 @@ def publication_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     """The latest rendered PDF, shown in the browser (``inline``), named after the slug.
     404 while none is ready, or if the publication is not public (staff may fetch a
     draft's PDF to check it: that answer is never cached)."""
-    from ..documents import latest_document
-
     publication = get_object_or_404(publications_visible_to(request.user), slug=slug)
     document = latest_document(publication)
     if document is None or not document.file:

@@ -55,21 +55,6 @@ def _query_count(client, url: str) -> int:
     return len(queries.captured_queries)
 
 
-@pytest.fixture(autouse=True)
-def _latest_document_stand_in(monkeypatch):
-    """Until the render helper's ``documents.latest_document`` lands: the newest done one."""
-    from publications import documents
-    from publications.selectors import latest_done_documents
-
-    if not hasattr(documents, "latest_document"):
-        monkeypatch.setattr(
-            documents,
-            "latest_document",
-            lambda publication: latest_done_documents().filter(publication=publication).first(),
-            raising=False,
-        )
-
-
 @pytest.fixture
 def staff_browser():
     """A signed-in staff member's own client, beside the anonymous ``client``."""
@@ -297,16 +282,27 @@ def test_archive_links_the_pdf_only_when_one_is_done(client, archive, media, pdf
     assert "(2 pages, " in _text(html)
 
 
-def test_archive_shows_the_latest_done_document(client, archive, media, pdf_bytes):
-    older = _done_document(archive["procurement"], pdf_bytes, content_hash="a" * 64)
-    newer = _done_document(archive["procurement"], pdf_bytes, content_hash="b" * 64, page_count=7)
-    RenderedDocument.objects.create(publication=archive["procurement"], content_hash="c" * 64)
-    assert newer.created_at >= older.created_at
+def test_archive_and_page_show_the_document_finished_last(client, archive, media, pdf_bytes):
+    brief = archive["procurement"]
+    at = datetime.datetime(2025, 3, 14, 12, tzinfo=datetime.UTC)
+    _done_document(brief, pdf_bytes, content_hash="a" * 64, page_count=5, finished_at=at)
+    _done_document(brief, pdf_bytes, content_hash="b" * 64, page_count=7, finished_at=at)
+    # Requested last, but finished before the others (a slow render of older content).
+    _done_document(
+        brief,
+        pdf_bytes,
+        content_hash="c" * 64,
+        page_count=3,
+        finished_at=at - datetime.timedelta(hours=1),
+    )
+    RenderedDocument.objects.create(publication=brief, content_hash="d" * 64)  # queued
 
-    text = _text(_page(client, LIST_URL))
+    listed = _text(_page(client, LIST_URL))
+    shown = _text(_page(client, brief.get_absolute_url()))
 
-    assert "(7 pages, " in text
-    assert "(2 pages, " not in text
+    assert "(7 pages, " in listed
+    assert "(5 pages, " not in listed and "(3 pages, " not in listed
+    assert "PDF, 7 pages," in shown
 
 
 @pytest.mark.parametrize("query", ["", "?sector=steel&year=2025", "?q=brief&kind=brief"])
