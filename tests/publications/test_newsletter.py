@@ -579,7 +579,7 @@ def test_item_move_and_trim_change_what_the_issue_shows():
 
 
 @pytest.mark.django_db
-def test_section_move_shows_at_once_on_the_cached_public_page(client, render_requests):
+def test_section_move_shows_at_once_on_the_cached_public_page(client):
     issue = issue_for_q3(status="published", published_on=datetime.date(2025, 10, 8))
     first = NewsletterSectionFactory(issue=issue, title="First section", position=10)
     NewsletterSectionFactory(issue=issue, title="Second section", position=20)
@@ -639,31 +639,18 @@ def test_issue_create_for_quarter_refuses_a_second_issue_for_the_quarter():
 
 @pytest.fixture
 def render_requests(monkeypatch):
-    """H1's ``document_request_render`` when it is there; until then a stand-in writing the
-    same queued row. Records the calls either way."""
+    """Records the calls of the render helper's ``document_request_render`` (which still
+    does its work: a queued document row, its job sent after commit)."""
     from publications import documents
 
     calls = []
-    real = getattr(documents, "document_request_render", None)
-    if not hasattr(documents, "latest_document"):
-        monkeypatch.setattr(
-            documents,
-            "latest_document",
-            lambda publication: publication.documents.filter(status="done").first(),
-            raising=False,
-        )
+    real = documents.document_request_render
 
     def request(*, publication, requested_by=None):
         calls.append((publication.pk, requested_by))
-        if real is not None:
-            return real(publication=publication, requested_by=requested_by)
-        return RenderedDocument.objects.get_or_create(
-            publication=publication,
-            content_hash="stand-in",
-            defaults={"requested_by": requested_by},
-        )[0]
+        return real(publication=publication, requested_by=requested_by)
 
-    monkeypatch.setattr(documents, "document_request_render", request, raising=False)
+    monkeypatch.setattr(documents, "document_request_render", request)
     return calls
 
 

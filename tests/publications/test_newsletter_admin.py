@@ -4,6 +4,7 @@ the subscribers once, and see the PDF's state and the send's progress; the custo
 re-check the model permissions."""
 
 import datetime
+import time
 from html.parser import HTMLParser
 
 import pytest
@@ -102,30 +103,6 @@ def sections_in_form(data: dict) -> dict[str, str]:
     }
 
 
-@pytest.fixture(autouse=True)
-def render_requests(monkeypatch):
-    """H1's render request and latest PDF when they are there; until then stand-ins that
-    write and read the same rows."""
-    from publications import documents
-
-    if not hasattr(documents, "document_request_render"):
-
-        def request(*, publication, requested_by=None):
-            return RenderedDocument.objects.get_or_create(
-                publication=publication,
-                content_hash="stand-in",
-                defaults={"requested_by": requested_by},
-            )[0]
-
-        monkeypatch.setattr(documents, "document_request_render", request, raising=False)
-    if not hasattr(documents, "latest_document"):
-
-        def latest(publication):
-            return publication.documents.filter(status="done").order_by("-created_at").first()
-
-        monkeypatch.setattr(documents, "latest_document", latest, raising=False)
-
-
 def q3_issue(**kwargs) -> NewsletterIssue:
     return NewsletterIssueFactory(
         number=7,
@@ -157,9 +134,7 @@ def staff_with(*codenames: str):
 
 
 @pytest.mark.django_db
-def test_admin_add_leads_to_the_quarter_form_which_creates_and_assembles(
-    staff_client, render_requests
-):
+def test_admin_add_leads_to_the_quarter_form_which_creates_and_assembles(staff_client):
     BriefFactory(title="Green public procurement", published_on=datetime.date(2025, 8, 1))
 
     assert staff_client.get(f"{ISSUES}add/")["Location"] == f"{ISSUES}create-for-quarter/"
@@ -301,7 +276,7 @@ def test_admin_send_test_refuses_an_invalid_address(staff_client):
 
 
 @pytest.mark.django_db
-def test_admin_publish_publishes_and_shows_the_pdf_state(staff_client, render_requests):
+def test_admin_publish_publishes_and_shows_the_pdf_state(staff_client):
     issue = q3_issue()
     NewsletterSectionFactory(issue=issue)
 
@@ -321,8 +296,33 @@ def test_admin_publish_publishes_and_shows_the_pdf_state(staff_client, render_re
     assert "4 pages" in html
 
 
+@pytest.mark.django_db(transaction=True)
+def test_admin_publish_renders_the_pdf_through_the_worker(
+    staff_client, celery_worker, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    issue = q3_issue()
+    section = NewsletterSectionFactory(issue=issue, title="From the secretariat")
+    NewsletterItemFactory(section=section, title="We moved offices")
+
+    staff_client.post(page(issue, "publish"), {"published_on": "2025-10-08"})
+
+    document = RenderedDocument.objects.get(publication=issue)
+    deadline = time.monotonic() + 60
+    while document.status not in ("done", "failed") and time.monotonic() < deadline:
+        time.sleep(0.2)
+        document.refresh_from_db()
+    assert document.status == "done", document.last_error
+    html = staff_client.get(change_url(issue)).content.decode()
+    assert f'Ready: <a href="/publications/{issue.slug}.pdf">the PDF</a>' in html
+    assert f"{document.page_count} pages" in html
+    pdf = staff_client.get(f"/publications/{issue.slug}.pdf")
+    assert pdf["Content-Type"] == "application/pdf"
+    assert b"".join(pdf.streaming_content if pdf.streaming else [pdf.content])[:5] == b"%PDF-"
+
+
 @pytest.mark.django_db
-def test_admin_publish_refuses_an_empty_issue(staff_client, render_requests):
+def test_admin_publish_refuses_an_empty_issue(staff_client):
     issue = q3_issue()
 
     response = staff_client.post(page(issue, "publish"), {"published_on": "2025-10-08"})
@@ -423,7 +423,7 @@ def test_admin_issue_page_links_its_actions_and_previews(staff_client):
 
 
 @pytest.mark.django_db
-def test_admin_pages_refuse_staff_without_change_permission(client, render_requests):
+def test_admin_pages_refuse_staff_without_change_permission(client):
     issue = published_q3_issue()
     client.force_login(staff_with("view_newsletterissue", "view_newslettersection"))
 
