@@ -4,7 +4,7 @@ in this process, counting the messages each recipient gets). Three runs, each a 
 
 1. ``clean``       — nothing goes wrong.
 2. ``kill pool``   — the worker's pool process (the one sending) is SIGKILLed after
-   ``--kill-after`` messages, as the kernel's OOM killer would; the worker's main process
+   ``--kill-after`` messages (537: in the middle of a batch of 100, not between two), as the kernel's OOM killer would; the worker's main process
    hands the message back to Redis (acks_late + reject_on_worker_lost) and starts a new
    pool process, which resumes the send.
 3. ``kill worker`` — the whole worker (main and pool process) is SIGKILLed after
@@ -17,7 +17,7 @@ sink got, duplicates (a recipient with two copies of one issue: must be 0), the 
 left ``unconfirmed`` (a worker died mid-message; 0 or 1 per kill) and how many of those
 did reach the sink. Bar: ≤ 30 s and 0 duplicates, also with a kill.
 
-    .venv/bin/python bench/publications_send.py [--subscribers 2000] [--kill-after 500]
+    .venv/bin/python bench/publications_send.py [--subscribers 2000] [--kill-after 537]
                                                 [--runs clean,kill-pool,kill-worker]
                                                 [--keep-db] [--timeout 600]
 
@@ -300,7 +300,7 @@ def run(label: str, number: int, worker: Worker, sink: Sink, app, kill: str, kil
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--subscribers", type=int, default=2000)
-    parser.add_argument("--kill-after", type=int, default=500)
+    parser.add_argument("--kill-after", type=int, default=537)
     parser.add_argument("--runs", default="clean,kill-pool,kill-worker")
     parser.add_argument("--keep-db", action="store_true")
     parser.add_argument("--timeout", type=int, default=600)

@@ -9,6 +9,7 @@ subscribers does not render the templates thousands of times.
 from __future__ import annotations
 
 import re
+import textwrap
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -49,6 +50,21 @@ def _absolute_links(html: str) -> str:
 
 def _markdown(text: str) -> str:
     return mark_safe(_absolute_links(str(render_markdown(text))))  # noqa: S308 - nh3-cleaned
+
+
+MARKDOWN_LINK = re.compile(r"(?<!!)\[([^\]\n]+)\]\(\s*([^)\s]+)(?:\s+\"[^\"]*\")?\s*\)")
+
+
+def _plain(text: str, indent: str = "") -> str:
+    """Markdown for the text part: as written (it reads as plain text), except that links
+    become "text (absolute address)" — a portal path alone means nothing in a mail program."""
+
+    def link(match: re.Match) -> str:
+        url = _link(match.group(2))
+        return f"{match.group(1)} ({url})" if url else match.group(1)
+
+    text = MARKDOWN_LINK.sub(link, (text or "").strip())
+    return textwrap.indent(text, indent) if indent else text
 
 
 def _link(url: str) -> str:
@@ -159,14 +175,14 @@ def issue_email(issue: NewsletterIssue) -> IssueEmail:
     sections = [
         EmailSection(
             title=section.title,
-            note=section.note.strip(),
+            note=_plain(section.note),
             note_html=_markdown(section.note),
             items=[
                 EmailItem(
                     title=item.title,
                     url=_link(item.url),
                     date=item.date,
-                    text=item.text.strip(),
+                    text=_plain(item.text, indent="  "),
                     html=_markdown(item.text),
                 )
                 for item in section.kept_items
@@ -177,7 +193,7 @@ def issue_email(issue: NewsletterIssue) -> IssueEmail:
     context = {
         "issue": issue,
         "kind_label": f"LeadIT newsletter No. {issue.number} · {issue.quarter_label}",
-        "introduction": issue.introduction.strip(),
+        "introduction": _plain(issue.introduction),
         "introduction_html": _markdown(issue.introduction),
         "sections": sections,
         "read_online_url": _absolute(issue.get_absolute_url()),

@@ -84,6 +84,16 @@ def recipients() -> QuerySet[Subscriber]:
     ).filter(Q(source=Subscriber.Source.PUBLIC_FORM) | Q(contact__receives_newsletter=True))
 
 
+def receives_newsletter(subscriber: Subscriber) -> bool:
+    """Whether ``subscriber`` is one of :func:`recipients` (without a query for a
+    subscriber who signed up themselves)."""
+    if not subscriber.is_active:
+        return False
+    if subscriber.source == Subscriber.Source.PUBLIC_FORM:
+        return True
+    return recipients().filter(pk=subscriber.pk).exists()
+
+
 def _by_email(email: str) -> QuerySet[Subscriber]:
     # Lower(email) is what the unique index is built on.
     return Subscriber.objects.alias(email_ci=Lower("email")).filter(email_ci=email.lower())
@@ -173,7 +183,7 @@ def subscriber_sign_up(*, email: str, name: str = "", request=None) -> SignUp:
             except IntegrityError:
                 # The same address signed up at the same moment in another request.
                 return SignUp.THROTTLED
-        elif subscriber.is_active:
+        elif receives_newsletter(subscriber):
             return SignUp.ALREADY_ACTIVE
         else:
             sent = subscriber.confirmation_sent_at
@@ -243,7 +253,7 @@ CONFIRMATION_TRANSIENT = (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectErr
 def send_confirmation(*, subscriber_id: int) -> bool:
     """A confirmation e-mail the sign-up could not send at once (a fresh link)."""
     subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
-    if subscriber is None or subscriber.is_active:
+    if subscriber is None or receives_newsletter(subscriber):
         logger.info("Subscriber %s is gone or confirmed; no confirmation e-mail", subscriber_id)
         return False
     _confirmation_message(subscriber).send()
@@ -273,7 +283,7 @@ def subscriber_confirm(*, token: str) -> Confirmation:
         subscriber = Subscriber.objects.select_for_update().filter(pk=subscriber_id).first()
         if subscriber is None:
             raise ConfirmationLinkError(LinkProblem.INVALID)
-        if subscriber.is_active:
+        if receives_newsletter(subscriber):
             # Followed twice (or by a mail scanner first): nothing changes.
             return Confirmation(subscriber, newly_confirmed=False)
         if expired:

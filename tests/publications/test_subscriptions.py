@@ -374,6 +374,20 @@ def test_member_contact_address_corrected_moves_the_subscription_along():
     assert list(Subscriber.objects.values_list("email", flat=True)) == ["new@gov.example"]
 
 
+def test_member_contact_whose_flag_is_off_may_subscribe_on_the_form(client):
+    contact = ContactFactory(email="minister@gov.example")
+    subscribers_sync_member_contacts()
+    contact.receives_newsletter = False
+    contact.save()
+
+    _sign_up(client, email="minister@gov.example")
+    client.get(_path(_confirm_link(mail.outbox[0])))
+
+    subscriber = Subscriber.objects.get()
+    assert subscriber.source == Subscriber.Source.PUBLIC_FORM
+    assert list(recipients()) == [subscriber]
+
+
 def test_contact_sync_takes_a_constant_number_of_queries(django_assert_max_num_queries):
     ContactFactory.create_batch(30)
     subscribers_sync_member_contacts()
