@@ -34,11 +34,13 @@ def _demo_logins_in_tmp(tmp_path, monkeypatch):
 
 
 @pytest.fixture
-def eager_celery(settings, tmp_path, monkeypatch):
+def eager_celery(settings, tmp_path):
     """The embedded default: tasks run in-process when they are sent (after commit)."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    monkeypatch.setattr(app.conf, "task_always_eager", True)
-    monkeypatch.setattr(app.conf, "task_eager_propagates", True)
+    before = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = before
 
 
 def _seed(django_capture_on_commit_callbacks):
@@ -90,7 +92,8 @@ def test_demo_publishes_two_briefs_and_a_newsletter_with_their_pdfs(
     for publication in Publication.objects.all():
         document = RenderedDocument.objects.get(publication=publication)
         assert document.status == RenderedDocument.Status.DONE, document.last_error
-        content = document.file.read()
+        with document.file.open("rb") as handle:
+            content = handle.read()
         assert content.startswith(b"%PDF")
         assert len(PdfReader(io.BytesIO(content)).pages) == document.page_count >= 2
 
