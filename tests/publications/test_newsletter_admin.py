@@ -294,6 +294,9 @@ def test_admin_publish_publishes_and_shows_the_pdf_state(staff_client):
     html = staff_client.get(change_url(issue)).content.decode()
     assert f'Ready: <a href="/publications/{issue.slug}.pdf">the PDF</a>' in html
     assert "4 pages" in html
+    renders = f"/admin/publications/rendereddocument/?publication__id__exact={issue.pk}"
+    assert f'<a href="{renders.replace("&", "&amp;")}">All renders of this issue</a>' in html
+    assert staff_client.get(renders).status_code == 200
 
 
 @pytest.mark.django_db(transaction=True)
@@ -348,6 +351,10 @@ def test_admin_send_confirms_the_number_of_recipients_then_sends_once(staff_clie
     html = staff_client.get(change_url(issue)).content.decode()
     assert "Sending “LeadIT newsletter No. 7 — Q3 2025” has started." in html
     assert "0 of 3 done (pending: 3)" in html
+    deliveries = f"/admin/publications/delivery/?issue__id__exact={issue.pk}"
+    assert f'<a href="{deliveries}">the deliveries</a>' in html
+    listed = staff_client.get(deliveries)
+    assert listed.status_code == 200 and "3 deliveries" in listed.content.decode()
     assert "Send to subscribers…" not in html
 
 
