@@ -383,15 +383,18 @@ class _Copies:
         return _transmit_smtp(conn.connection, sender, envelope_to, payload)
 
 
-def _send_batch(copies: _Copies, batch: list[_Recipient], counts: Counter) -> None:
-    """Send ``batch`` over one SMTP connection. Each delivery's outcome is committed
-    together with the claim of the next one (one commit per message); the outcome of the
-    last one when the batch ends, whatever ends it."""
+def _send_batch(copies: _Copies, batch: list[_Recipient], counts: Counter, deadline: float) -> bool:
+    """Send ``batch`` over one SMTP connection; False if the slice's ``deadline`` came
+    first. Each delivery's outcome is committed together with the claim of the next one
+    (one commit per message); the outcome of the last one when the batch ends, whatever
+    ends it."""
     conn = mail_connection()
     conn.open()
     outcome: tuple[int, str, str] | None = None  # (delivery, status, reply) not yet saved
     try:
         for recipient in batch:
+            if time.monotonic() > deadline and recipient is not batch[0]:
+                return False  # a slow server: leave the rest to the next slice
             claimed = _record_and_claim(outcome, recipient.delivery_id)
             outcome = None
             if not claimed:
@@ -402,7 +405,7 @@ def _send_batch(copies: _Copies, batch: list[_Recipient], counts: Counter) -> No
                 _record(
                     recipient.delivery_id, Delivery.Status.UNCONFIRMED, f"{INTERRUPTED} ({exc})"
                 )
-                counts[Delivery.Status.UNCONFIRMED] += 1
+                counts["unconfirmed"] += 1
                 cause = exc.__cause__
                 if isinstance(cause, smtplib.SMTPException | OSError):
                     # The connection broke: the job tries the rest again later.
@@ -416,7 +419,8 @@ def _send_batch(copies: _Copies, batch: list[_Recipient], counts: Counter) -> No
                 )
                 raise
             outcome = (recipient.delivery_id, status, reply)
-            counts[status] += 1
+            counts[str(status)] += 1
+        return True
     finally:
         if outcome:
             _record(*outcome)
@@ -449,8 +453,7 @@ def issue_deliver(*, issue_id: int) -> dict[str, int]:
         copies = _Copies(issue_email(issue))
         deadline = time.monotonic() + SLICE_SECONDS
         while batch := _next_batch(issue_id):
-            _send_batch(copies, batch, counts)
-            if time.monotonic() > deadline:
+            if not _send_batch(copies, batch, counts, deadline) or time.monotonic() > deadline:
                 more = True
                 break
         if not more:

@@ -399,6 +399,30 @@ def test_addresses_that_need_encoding_and_long_lines_still_get_a_correct_copy(sm
 
 
 @pytest.mark.django_db
+def test_a_long_send_goes_on_in_slices_each_a_job_of_its_own(smtp_sink, monkeypatch):
+    monkeypatch.setattr("publications.sending.SLICE_SECONDS", 0)  # a very slow server
+    issue = _published_issue()
+    for n in range(3):
+        SubscriberFactory(email=f"reader{n}@example.org")
+    issue_send(issue=issue)
+
+    issue_deliver(issue_id=issue.pk)
+
+    assert issue_send_progress(issue)["sent"] == 1
+    issue.refresh_from_db()
+    assert issue.send_finished_at is None
+    continuation = BackgroundJob.objects.latest("created_at")
+    assert continuation.description == "Continue sending “Steel and cement in Q1”"
+    assert continuation.arguments == {"issue_id": issue.pk}
+    issue_deliver(issue_id=issue.pk)
+    issue_deliver(issue_id=issue.pk)
+    issue_deliver(issue_id=issue.pk)  # the last slice finds nothing more: finished
+    issue.refresh_from_db()
+    assert issue.send_finished_at is not None
+    assert smtp_sink.per_recipient() == Counter({f"reader{n}@example.org": 1 for n in range(3)})
+
+
+@pytest.mark.django_db
 def test_progress_counts_each_status_and_the_total():
     issue = _published_issue()
     for status in ["sent", "sent", "refused", "pending", "unconfirmed"]:
