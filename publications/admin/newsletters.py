@@ -78,9 +78,9 @@ class ItemForm(forms.ModelForm):
         fields = ["position", "included", "title", "text", "url", "date"]
         widgets = {
             "position": forms.NumberInput(attrs={"size": 4, "class": "vIntegerField"}),
-            "title": forms.TextInput(attrs={"size": 28}),
-            "text": forms.Textarea(attrs={"rows": 3, "cols": 40}),
-            "url": forms.TextInput(attrs={"size": 24}),
+            "title": forms.TextInput(attrs={"size": 24}),
+            "text": forms.Textarea(attrs={"rows": 3, "cols": 34}),
+            "url": forms.TextInput(attrs={"size": 18}),
         }
 
     def __init__(self, *args, **kwargs):
