@@ -282,6 +282,14 @@ def run(label: str, number: int, worker: Worker, sink: Sink, app, kill: str, kil
             "subscriber__email", flat=True
         )
     )
+    from leadit.models import BackgroundJob
+
+    jobs = Counter(
+        BackgroundJob.objects.filter(
+            task_name="publications.send_issue", arguments__issue_id=issue.pk
+        ).values_list("status", flat=True)
+    )
+    print(f"  {label}: send jobs by status {dict(jobs)}", flush=True)
     return {
         "label": label,
         "seconds": seconds,
