@@ -104,14 +104,12 @@ def issue_send_test(*, issue: NewsletterIssue, email: str, user=None) -> None:
     ).first()
     # A subscriber's copy carries their own link; anyone else's a link that goes nowhere.
     link = unsubscribe_url(subscriber) if subscriber else absolute_test_link()
-    with mail_connection() as conn:
-        message = issue_email(issue).message(
-            to=email, unsubscribe_url=link, connection=conn, subject_prefix="[Test] "
-        )
-        try:
+    message = issue_email(issue).message(to=email, unsubscribe_url=link, subject_prefix="[Test] ")
+    try:
+        with mail_connection() as conn:
             conn.send_messages([message])
-        except (smtplib.SMTPException, OSError) as exc:
-            raise ValidationError(f"The test copy could not be sent to {email}: {exc}") from exc
+    except (smtplib.SMTPException, OSError) as exc:
+        raise ValidationError(f"The test copy could not be sent to {email}: {exc}") from exc
     now = timezone.now()
     NewsletterIssue.objects.filter(pk=issue.pk).update(test_sent_to=email, test_sent_at=now)
     issue.test_sent_to, issue.test_sent_at = email, now

@@ -334,6 +334,19 @@ def test_test_send_to_an_invalid_address_is_refused(smtp_sink):
 
 
 @pytest.mark.django_db
+def test_test_send_with_the_mail_server_down_says_so(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", _free_port()  # nobody listens
+    issue = NewsletterIssueFactory()
+
+    with pytest.raises(ValidationError, match="The test copy could not be sent to ed@x.org"):
+        issue_send_test(issue=issue, email="ed@x.org")
+
+    issue.refresh_from_db()
+    assert issue.test_sent_at is None
+
+
+@pytest.mark.django_db
 def test_server_asking_to_try_later_puts_the_delivery_back_for_the_retry(smtp_sink):
     issue = _published_issue()
     SubscriberFactory(email="a@example.org")
