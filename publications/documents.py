@@ -17,6 +17,7 @@ import logging
 import time
 
 from celery.exceptions import SoftTimeLimitExceeded
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
@@ -41,6 +42,9 @@ TRANSIENT_RENDER_ERRORS = (OperationalError, InterfaceError, ConnectionError, Ti
 # (Enforced by the prefork pool of the production workers through CELERY_TASK_ANNOTATIONS.)
 RENDER_SOFT_TIME_LIMIT = 90
 RENDER_TIME_LIMIT = 120
+# How long the print HTML built by a request waits in the cache for its render task: past
+# the sweep's "lost by the broker" delay (leadit.jobs.RESEND_AFTER), with room to spare.
+RENDER_HTML_TIMEOUT = 2 * 60 * 60
 
 Status = RenderedDocument.Status
 
@@ -49,7 +53,8 @@ def document_request_render(*, publication: Publication, requested_by=None) -> R
     """The document of ``publication``'s current content: the existing one when that
     content was already rendered or is being rendered, else a new row with its render job
     (sent after commit). A failed row for the same content is queued again."""
-    content_hash = html_hash(publication_print_html(publication, base_url=print_base_url()))
+    html = publication_print_html(publication, base_url=print_base_url())
+    content_hash = html_hash(html)
     user = requested_by if getattr(requested_by, "pk", None) else None
     with transaction.atomic():
         existing = (
@@ -74,6 +79,7 @@ def document_request_render(*, publication: Publication, requested_by=None) -> R
             return RenderedDocument.objects.get(
                 publication_id=publication.pk, content_hash=content_hash
             )
+        _keep_html(document, html)
         _enqueue(document)
     return document
 
@@ -101,6 +107,24 @@ def _enqueue(document: RenderedDocument) -> None:
         document_id=document.pk,
     )
     document.save(update_fields=["job"])
+
+
+def _html_key(document_id: int) -> str:
+    return f"publications:print-html:{document_id}"
+
+
+def _keep_html(document: RenderedDocument, html: str) -> None:
+    # The request has just built the print HTML to hash it; the task renders that very
+    # HTML (exactly the content of the row's hash) instead of building it again. A cache
+    # miss (expired, evicted, a retry) only means the task builds it from the database.
+    cache.set(_html_key(document.pk), html, RENDER_HTML_TIMEOUT)
+
+
+def _print_html(document: RenderedDocument) -> str:
+    html = cache.get(_html_key(document.pk))
+    if html is not None and html_hash(html) == document.content_hash:
+        return html
+    return publication_print_html(document.publication, base_url=print_base_url())
 
 
 def latest_document(publication: Publication) -> RenderedDocument | None:
@@ -138,10 +162,9 @@ def document_render(*, document_id: int) -> str:
 
     started = time.monotonic()
     try:
-        base_url = print_base_url()
-        html = publication_print_html(document.publication, base_url=base_url)
+        html = _print_html(document)
         rendered_hash = html_hash(html)
-        pdf = html_pdf(html, base_url=base_url)
+        pdf = html_pdf(html, base_url=print_base_url())
         pages = page_count(pdf)
         seconds = time.monotonic() - started
         with transaction.atomic():

@@ -10,6 +10,7 @@ import kombu.pools
 import pypdf
 import pytest
 from celery.contrib.testing.worker import start_worker
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
@@ -326,3 +327,36 @@ def test_render_requested_while_the_broker_is_down_is_done_after_the_sweep(
     assert document.status == Status.DONE, document.last_error
     assert document.file
     assert document.attempts == 1
+
+
+@pytest.mark.django_db
+def test_render_of_a_brief_edited_after_the_request_renders_what_was_requested(media_root):
+    brief = BriefFactory(body="## Before\n\nAs requested.\n")
+    document = document_request_render(publication=brief)
+    brief.body = "## After\n\nEdited later.\n"
+    brief.save()
+
+    assert document_render(document_id=document.pk) == "rendered"
+
+    document.refresh_from_db()
+    with document.file.open("rb") as stored:
+        text = "".join(page.extract_text() for page in pypdf.PdfReader(stored).pages)
+    assert "As requested." in text and "Edited later." not in text
+    # Requesting the edited content is a new document.
+    assert document_request_render(publication=brief).pk != document.pk
+
+
+@pytest.mark.django_db
+def test_render_without_the_requested_html_renders_the_current_content(media_root):
+    brief = BriefFactory(body="## Before\n\nAs requested.\n")
+    document = document_request_render(publication=brief)
+    cache.clear()  # evicted, or rendered long after the request
+    brief.body = "## After\n\nEdited later.\n"
+    brief.save()
+
+    document_render(document_id=document.pk)
+
+    document.refresh_from_db()
+    assert document.status == Status.DONE
+    # The row now says what it holds: the current content, so it is not rendered again.
+    assert document_request_render(publication=brief).pk == document.pk
