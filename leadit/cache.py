@@ -20,14 +20,20 @@ visitor is anonymous after all.
 import functools
 import gzip
 import hashlib
+import logging
 import uuid
 
+import redis
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 
+logger = logging.getLogger(__name__)
+
 PAGE_TIMEOUT = 60 * 60
+# With the cache down, pages are rendered as if nothing were cached (and /healthz says so).
+CACHE_DOWN = (redis.RedisError, OSError)
 # Headers the middleware outside this one sets again on every response.
 NOT_STORED = {"content-length", "set-cookie"}
 
@@ -102,13 +108,17 @@ def cache_public_page(namespace: str, timeout: int = PAGE_TIMEOUT):
         def wrapper(request, *args, **kwargs):
             if not _may_use_cache(request) or request.user.is_authenticated:
                 return view(request, *args, **kwargs)
-            if not hasattr(request, "_page_cache_generations"):
-                cached = _lookup(request)
-                if cached is not None:
-                    return cached
-            # Read before rendering: an edit made during the render leaves the stored
-            # page already stale.
-            generation = _current_generation(request, namespace)
+            try:
+                if not hasattr(request, "_page_cache_generations"):
+                    cached = _lookup(request)
+                    if cached is not None:
+                        return cached
+                # Read before rendering: an edit made during the render leaves the stored
+                # page already stale.
+                generation = _current_generation(request, namespace)
+            except CACHE_DOWN:
+                logger.warning("Page cache unavailable; rendering %s", request.path)
+                return view(request, *args, **kwargs)
             response = view(request, *args, **kwargs)
             response._page_cache = (namespace, generation, timeout)
             return response
@@ -124,12 +134,18 @@ class PageCacheMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if _may_use_cache(request) and settings.SESSION_COOKIE_NAME not in request.COOKIES:
-            cached = _lookup(request)
+            try:
+                cached = _lookup(request)
+            except CACHE_DOWN:
+                cached = None
             if cached is not None:
                 return cached
         response = self.get_response(request)
         if hasattr(response, "_page_cache"):
-            self._store(request, response)
+            try:
+                self._store(request, response)
+            except CACHE_DOWN:
+                logger.warning("Page cache unavailable; %s not stored", request.path)
         return response
 
     @staticmethod
@@ -161,12 +177,18 @@ def cached_fragment(request: HttpRequest, namespace: str, key: tuple, build):
     keys on the whole address, so ``?utm_source=…``, a reordered query or another visitor's
     tracking parameters miss it; the fragment is still there.
     """
-    generation = _current_generation(request, namespace)
     digest = hashlib.sha256(repr(key).encode()).hexdigest()
     fragment_key = f"pagecache:{namespace}:fragment:{digest}"
-    stored = cache.get(fragment_key)
+    try:
+        generation = _current_generation(request, namespace)
+        stored = cache.get(fragment_key)
+    except CACHE_DOWN:
+        return build()
     if stored is not None and stored[0] == generation:
         return stored[1]
     value = build()
-    cache.set(fragment_key, (generation, value), PAGE_TIMEOUT)
+    try:
+        cache.set(fragment_key, (generation, value), PAGE_TIMEOUT)
+    except CACHE_DOWN:
+        logger.warning("Page cache unavailable; fragment of %s not stored", request.path)
     return value

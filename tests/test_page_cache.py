@@ -3,6 +3,7 @@
 import gzip
 
 import pytest
+from django.test import override_settings
 
 from leadit.cache import invalidate
 from tests.support import urls_cache
@@ -89,3 +90,18 @@ def test_browsers_get_the_cached_page_compressed(client):
 
     assert cached["Content-Encoding"] == "gzip"
     assert gzip.decompress(cached.content) == b"rendered 1"
+
+
+def test_public_pages_are_rendered_while_the_cache_is_down(client):
+    down = {
+        "default": {
+            "BACKEND": "leadit.redis_cache.ReusingRedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+    with override_settings(CACHES=down):
+        first = client.get("/t/counted/")
+        second = client.get("/t/counted/")
+
+    assert (first.status_code, second.status_code) == (200, 200)
+    assert second.content == b"rendered 2"
