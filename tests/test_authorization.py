@@ -102,6 +102,12 @@ URL_EXAMPLES: dict[str, object] = {
         f"admin:publications_newsletterissue_{page}": lambda world: {"object_id": world["issue"].pk}
         for page in ("assemble", "publish", "send_test", "send", "preview_email")
     },
+    "admin:publications_brief_render": lambda world: {"object_id": world["brief"].pk},
+    # No such document: a harmless id that must still be refused to the wrong people.
+    **{
+        f"admin:publications_rendereddocument_{page}": lambda world: {"object_id": "999999"}
+        for page in ("retry", "download")
+    },
 }
 
 
@@ -186,6 +192,12 @@ SPECIAL_CASES = {
     ("admin:publications_subscriber_add", "staff"): lambda r: r.status_code == 403,
     ("admin:publications_delivery_add", "staff"): lambda r: r.status_code == 403,
     ("admin:publications_delivery_delete", "staff"): lambda r: r.status_code == 403,
+    # Rendered PDFs are made by publishing and re-rendering, and kept: never added or
+    # deleted by hand. The example document (retry, download) does not exist.
+    ("admin:publications_rendereddocument_add", "staff"): lambda r: r.status_code == 403,
+    ("admin:publications_rendereddocument_delete", "staff"): lambda r: r.status_code == 403,
+    ("admin:publications_rendereddocument_retry", "staff"): lambda r: r.status_code == 404,
+    ("admin:publications_rendereddocument_download", "staff"): lambda r: r.status_code == 404,
     # Newsletter sections are added on their issue's page, not on their own.
     ("admin:publications_newslettersection_add", "staff"): lambda r: r.status_code == 403,
     # simple_history's history pages answer 404 for an object that does not exist.
