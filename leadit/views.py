@@ -12,7 +12,3 @@ def home(request):
     ]
     return render(request, "pages/home.html", {"home_sections": sections})
 
-
-def placeholder_section(request, *, section: str, lead: str):
-    """The index page of a section whose issue has not filled it yet."""
-    return render(request, "pages/placeholder.html", {"section": section, "lead": lead})

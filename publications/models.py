@@ -91,7 +91,7 @@ class Publication(models.Model):
 
 class Brief(Publication):
     """A short policy brief: Markdown body (headings, tables, footnotes, figures — the
-    portal's own SVG charts may be embedded as ``{{ chart:… }}`` figures)."""
+    portal's own SVG charts may be embedded as ``[[chart: name | caption]]`` figures)."""
 
     body = models.TextField(help_text="Markdown: headings, tables, footnotes and figures.")
     authors = models.CharField(max_length=300, help_text="As printed: “A. Author, B. Author”.")
