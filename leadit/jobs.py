@@ -6,8 +6,10 @@ import logging
 from datetime import timedelta
 
 from celery import shared_task
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
+from django.dispatch import Signal
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
@@ -19,7 +21,18 @@ logger = logging.getLogger(__name__)
 # delivered): the sweep sends it again. The handler's status check keeps that harmless.
 RESEND_AFTER = timedelta(hours=1)
 NEVER_SENT_GRACE = timedelta(minutes=1)
+# A job running longer than the hard time limit plus this has lost its worker (killed by
+# the limit, the OOM killer, a lost machine): nothing will ever finish it.
+LOST_GRACE = timedelta(minutes=5)
 MAX_ATTEMPTS = 5
+
+# Sent with ``job`` when the sweep gives up on a job whose worker vanished, so that the app
+# that queued it can mark its own rows (a rendered document, a send) as failed too.
+job_lost = Signal()
+WORKER_LOST_MESSAGE = (
+    "No worker finished this job: it was stopped or ran over its time limit. "
+    "Retry it if its work is not done."
+)
 RETRY_BASE_SECONDS = 10
 
 
@@ -113,10 +126,35 @@ def _finish(job: BackgroundJob, status: str, exc: Exception | None = None) -> No
     job.save(update_fields=["status", "last_error", "finished_at"])
 
 
+class WorkerLost(Exception):  # noqa: N818 - it is what happened
+    pass
+
+
+def fail_lost_jobs(now=None) -> int:
+    """Mark as failed the jobs still "running" long after any worker could be running
+    them (a task is killed at ``CELERY_TASK_TIME_LIMIT``), so staff see them and can
+    retry; tell their apps (``job_lost``)."""
+    now = now or timezone.now()
+    lost_before = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT) - LOST_GRACE
+    lost = BackgroundJob.objects.filter(
+        status=BackgroundJob.Status.RUNNING, started_at__lt=lost_before
+    )
+    count = 0
+    for job in lost:
+        _finish(job, BackgroundJob.Status.FAILED, WorkerLost(WORKER_LOST_MESSAGE))
+        job_lost.send(sender=BackgroundJob, job=job)
+        count += 1
+    if count:
+        logger.warning("Marked %s jobs whose worker was lost as failed", count)
+    return count
+
+
 @shared_task(name="leadit.requeue_stale_jobs")
 def requeue_stale_jobs() -> int:
-    """Periodic: send again the jobs the broker never got (it was down) or has lost."""
+    """Periodic: send again the jobs the broker never got (it was down) or has lost, and
+    fail the ones whose worker vanished."""
     now = timezone.now()
+    fail_lost_jobs(now)
     never_sent = Q(sent_at__isnull=True, created_at__lt=now - NEVER_SENT_GRACE)
     lost = Q(sent_at__lt=now - RESEND_AFTER)
     stale = BackgroundJob.objects.filter(never_sent | lost, status=BackgroundJob.Status.QUEUED)

@@ -7,12 +7,14 @@ class PublicationsConfig(AppConfig):
 
     def ready(self) -> None:
         from leadit.home import register_home_section
+        from leadit.jobs import job_lost
         from workplan.metrics import register_metric
 
-        from . import signals
+        from . import documents, signals
         from .selectors import briefs_published_between, latest_briefs
 
         signals.connect()
+        job_lost.connect(documents.document_job_lost, dispatch_uid="publications-render-lost")
 
         register_home_section(
             key="latest-briefs",

@@ -23,7 +23,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
-from leadit.jobs import MAX_ATTEMPTS, background_job, job_enqueue
+from leadit.jobs import MAX_ATTEMPTS, WORKER_LOST_MESSAGE, background_job, job_enqueue
 from leadit.models import BackgroundJob
 
 from .content import publication_print_html
@@ -107,6 +107,14 @@ def _enqueue(document: RenderedDocument) -> None:
         document_id=document.pk,
     )
     document.save(update_fields=["job"])
+
+
+def document_job_lost(sender, *, job: BackgroundJob, **kwargs) -> None:
+    """``leadit.jobs.job_lost``: the sweep gave up on a render whose worker vanished (the
+    hard time limit, the OOM killer), so its document failed too and can be retried."""
+    RenderedDocument.objects.filter(job=job, status__in=[Status.QUEUED, Status.RUNNING]).update(
+        status=Status.FAILED, last_error=WORKER_LOST_MESSAGE, finished_at=timezone.now()
+    )
 
 
 def _html_key(document_id: int) -> str:

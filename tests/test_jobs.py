@@ -142,3 +142,22 @@ def test_duplicate_delivery_of_a_finished_job_does_nothing(worker):
 
     job.refresh_from_db()
     assert (job.status, job.attempts, cache.get(key)) == ("done", 1, 1)
+
+
+@pytest.mark.django_db
+def test_sweep_fails_a_job_whose_worker_vanished_so_staff_can_retry_it():
+    hours_ago = timezone.now() - timedelta(hours=2)
+    lost = BackgroundJob.objects.create(
+        task_name="tests.count_run", status=BackgroundJob.Status.RUNNING, started_at=hours_ago
+    )
+    busy = BackgroundJob.objects.create(
+        task_name="tests.count_run", status=BackgroundJob.Status.RUNNING, started_at=timezone.now()
+    )
+
+    requeue_stale_jobs()
+
+    lost.refresh_from_db()
+    busy.refresh_from_db()
+    assert lost.status == BackgroundJob.Status.FAILED
+    assert "No worker finished this job" in lost.last_error
+    assert busy.status == BackgroundJob.Status.RUNNING

@@ -360,3 +360,21 @@ def test_render_without_the_requested_html_renders_the_current_content(media_roo
     assert document.status == Status.DONE
     # The row now says what it holds: the current content, so it is not rendered again.
     assert document_request_render(publication=brief).pk == document.pk
+
+
+@pytest.mark.django_db
+def test_render_whose_worker_vanished_is_failed_by_the_sweep_and_can_be_retried():
+    brief = BriefFactory()
+    document = document_request_render(publication=brief)
+    long_ago = timezone.now() - timedelta(hours=2)
+    RenderedDocument.objects.filter(pk=document.pk).update(status=Status.RUNNING)
+    BackgroundJob.objects.filter(pk=document.job_id).update(
+        status=BackgroundJob.Status.RUNNING, started_at=long_ago, sent_at=long_ago
+    )
+
+    requeue_stale_jobs()
+
+    document.refresh_from_db()
+    assert document.status == Status.FAILED
+    assert "No worker finished this job" in document.last_error
+    assert document_retry(document=document).status == Status.QUEUED
