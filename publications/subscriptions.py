@@ -260,10 +260,9 @@ def send_confirmation(*, subscriber_id: int) -> bool:
     return True
 
 
-def subscriber_confirm(*, token: str) -> Confirmation:
-    """Confirm the address a confirmation link was sent to. Following the link again
-    answers "already confirmed" (idempotent); a forged, expired or superseded link raises
-    ConfirmationLinkError."""
+def _read_confirmation_token(token: str) -> tuple[int, int, bool]:
+    """``(subscriber id, when the link was issued in µs, expired)``; a forged or malformed
+    token raises ConfirmationLinkError."""
     signer = signing.TimestampSigner(salt=CONFIRM_SALT)
     try:
         value = signer.unsign(token)
@@ -279,17 +278,40 @@ def subscriber_confirm(*, token: str) -> Confirmation:
         expired = False
     except signing.SignatureExpired:
         expired = True
+    return subscriber_id, issued_micros, expired
+
+
+def _confirmable(subscriber: Subscriber | None, issued_micros: int, expired: bool) -> Subscriber:
+    """The subscriber a link confirms (already confirmed or not), or ConfirmationLinkError."""
+    if subscriber is None:
+        raise ConfirmationLinkError(LinkProblem.INVALID)
+    if receives_newsletter(subscriber):
+        return subscriber
+    if expired:
+        raise ConfirmationLinkError(LinkProblem.EXPIRED)
+    if subscriber.unsubscribed_at and issued_micros <= _micros(subscriber.unsubscribed_at):
+        raise ConfirmationLinkError(LinkProblem.SUPERSEDED)
+    return subscriber
+
+
+def confirmation_subscriber(*, token: str) -> Subscriber:
+    """Who the confirmation link ``token`` is for, changing nothing: the page that a link
+    opens asks for a click first, because mail scanners open every link in an e-mail."""
+    subscriber_id, issued_micros, expired = _read_confirmation_token(token)
+    subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
+    return _confirmable(subscriber, issued_micros, expired)
+
+
+def subscriber_confirm(*, token: str) -> Confirmation:
+    """Confirm the address a confirmation link was sent to. Confirming again answers
+    "already confirmed" (idempotent); a forged, expired or superseded link raises
+    ConfirmationLinkError."""
+    subscriber_id, issued_micros, expired = _read_confirmation_token(token)
     with transaction.atomic():
         subscriber = Subscriber.objects.select_for_update().filter(pk=subscriber_id).first()
-        if subscriber is None:
-            raise ConfirmationLinkError(LinkProblem.INVALID)
+        subscriber = _confirmable(subscriber, issued_micros, expired)
         if receives_newsletter(subscriber):
-            # Followed twice (or by a mail scanner first): nothing changes.
             return Confirmation(subscriber, newly_confirmed=False)
-        if expired:
-            raise ConfirmationLinkError(LinkProblem.EXPIRED)
-        if subscriber.unsubscribed_at and issued_micros <= _micros(subscriber.unsubscribed_at):
-            raise ConfirmationLinkError(LinkProblem.SUPERSEDED)
         subscriber.confirmed_at = timezone.now()
         subscriber.unsubscribed_at = None
         # They asked for it themselves: they keep it even if a member contact's flag is off.

@@ -19,8 +19,11 @@ from django.views.decorators.http import require_http_methods
 from ..forms import SubscribeForm
 from ..models import Subscriber
 from ..subscriptions import (
+    Confirmation,
     ConfirmationLinkError,
     confirmation_days,
+    confirmation_subscriber,
+    receives_newsletter,
     subscriber_confirm,
     subscriber_find_by_token,
     subscriber_sign_up,
@@ -76,9 +79,20 @@ def subscribe_sent(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
+@require_http_methods(["GET", "POST"])
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows one button, POST confirms: mail scanners that open every link of an
+    e-mail must not subscribe an address someone else typed in."""
     try:
-        confirmation = subscriber_confirm(token=token)
+        if request.method == "POST":
+            confirmation = subscriber_confirm(token=token)
+        else:
+            subscriber = confirmation_subscriber(token=token)
+            if not receives_newsletter(subscriber):
+                return render(
+                    request, "publications/newsletter/confirm.html", {"subscriber": subscriber}
+                )
+            confirmation = Confirmation(subscriber, newly_confirmed=False)
     except ConfirmationLinkError as exc:
         return render(
             request,

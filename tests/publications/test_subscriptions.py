@@ -75,7 +75,12 @@ def test_sign_up_sends_a_confirmation_and_confirming_makes_the_subscriber_active
     html = message.alternatives[0][0]
     assert "Confirm my subscription" in html
 
-    page = _page(client.get(_path(_confirm_link(message))))
+    link = _path(_confirm_link(message))
+    asked = _page(client.get(link))
+    assert "<h1>Confirm your subscription</h1>" in asked
+    assert not Subscriber.objects.get().is_active  # opening the link is not confirming
+
+    page = _page(client.post(link))
 
     assert "<h1>Subscription confirmed</h1>" in page
     assert "Ada@example.org now receives the LeadIT newsletter" in page
@@ -167,7 +172,7 @@ def test_unsubscribed_address_signing_up_again_needs_a_fresh_confirmation(client
     stale = client.get(old_link)
     assert stale.status_code == 400
     assert "This confirmation link is no longer valid" in _page(stale)
-    assert client.get(_path(_confirm_link(mail.outbox[0]))).status_code == 200
+    assert client.post(_path(_confirm_link(mail.outbox[0]))).status_code == 200
     subscriber.refresh_from_db()
     assert subscriber.is_active and subscriber.unsubscribed_at is None
 
@@ -211,13 +216,14 @@ def test_sign_up_when_the_mail_server_is_down_records_a_job_to_send_it_later(cli
 def test_confirm_link_followed_twice_says_already_confirmed(client):
     _sign_up(client)
     link = _path(_confirm_link(mail.outbox[0]))
-    client.get(link)
+    client.post(link)
     confirmed_at = Subscriber.objects.get().confirmed_at
 
-    response = client.get(link)
+    opened, confirmed_again = client.get(link), client.post(link)
 
-    assert response.status_code == 200
-    assert "<h1>Already confirmed</h1>" in _page(response)
+    for response in (opened, confirmed_again):
+        assert response.status_code == 200
+        assert "<h1>Already confirmed</h1>" in _page(response)
     assert Subscriber.objects.get().confirmed_at == confirmed_at
 
 
@@ -246,9 +252,10 @@ def test_forged_confirm_link_answers_400(client):
     forged = token.replace(f"{subscriber.pk}.", f"{subscriber.pk + 1}.", 1)
 
     for bad in (forged, "not-a-real-token", token[:-2]):
-        response = client.get(reverse("publications:confirm_subscription", args=[bad]))
-        assert response.status_code == 400
-        assert "<h1>This confirmation link is not valid</h1>" in _page(response)
+        url = reverse("publications:confirm_subscription", args=[bad])
+        for response in (client.get(url), client.post(url)):
+            assert response.status_code == 400
+            assert "<h1>This confirmation link is not valid</h1>" in _page(response)
     subscriber.refresh_from_db()
     assert subscriber.confirmed_at is None
 
@@ -381,7 +388,7 @@ def test_member_contact_whose_flag_is_off_may_subscribe_on_the_form(client):
     contact.save()
 
     _sign_up(client, email="minister@gov.example")
-    client.get(_path(_confirm_link(mail.outbox[0])))
+    client.post(_path(_confirm_link(mail.outbox[0])))
 
     subscriber = Subscriber.objects.get()
     assert subscriber.source == Subscriber.Source.PUBLIC_FORM
