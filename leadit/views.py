@@ -11,4 +11,3 @@ def home(request):
         for section in home_sections()
     ]
     return render(request, "pages/home.html", {"home_sections": sections})
-

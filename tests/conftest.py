@@ -1,4 +1,6 @@
 import os
+import socketserver
+import threading
 
 import psycopg
 import pytest
@@ -9,6 +11,7 @@ from django.core.cache import cache
 from leadit.celery import app
 from tests.factories.members import EditorFactory
 from tests.factories.users import StaffFactory
+from tests.support.broker import broker_unreachable
 
 
 def pytest_sessionstart(session):
@@ -81,3 +84,40 @@ def celery_worker(django_db_blocker):
         ) as worker,
     ):
         yield worker
+
+
+@pytest.fixture
+def listener():
+    """A real TCP listener on loopback that records every connection it receives: what
+    must never be fetched (by the PDF renderer, say) is pointed at it."""
+    connections = []
+
+    class Record(socketserver.BaseRequestHandler):
+        def handle(self):
+            connections.append(self.client_address)
+
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Record)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server.server_address[1], connections
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """MEDIA_ROOT in a fresh temporary folder."""
+    root = tmp_path / "media"
+    root.mkdir()
+    settings.MEDIA_ROOT = root
+    return root
+
+
+@pytest.fixture
+def broker_down():
+    """The Celery broker unreachable for the test's duration."""
+    with broker_unreachable():
+        yield

@@ -4,7 +4,6 @@ import time
 import uuid
 from datetime import timedelta
 
-import kombu.pools
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.core.cache import cache
@@ -25,22 +24,6 @@ def worker(django_db_blocker, monkeypatch):
         start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10),
     ):
         yield
-
-
-def _use_broker(url: str) -> None:
-    app.conf.broker_url = url
-    # The producer pool keeps connections to the old address: start a new one.
-    kombu.pools.reset()
-    app._pool = None
-    app.amqp._producer_pool = None
-
-
-@pytest.fixture
-def broker_down():
-    original = app.conf.broker_url
-    _use_broker("redis://127.0.0.1:1/0")
-    yield
-    _use_broker(original)
 
 
 def _wait_for_status(job: BackgroundJob, *statuses: str, timeout: float = 20) -> BackgroundJob:

@@ -3,8 +3,6 @@ media files, and it never reads other files nor reaches the network."""
 
 import io
 import logging
-import socketserver
-import threading
 from pathlib import Path
 
 import pypdf
@@ -26,34 +24,6 @@ def _text(pdf: bytes) -> str:
 def _xobjects(pdf: bytes) -> list:
     resources = _reader(pdf).pages[0]["/Resources"]
     return list(resources.get("/XObject", {}).keys())
-
-
-@pytest.fixture
-def listener():
-    """A real TCP listener on loopback that records every connection it receives."""
-    connections = []
-
-    class Record(socketserver.BaseRequestHandler):
-        def handle(self):
-            connections.append(self.client_address)
-
-    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Record)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield server.server_address[1], connections
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
-
-
-@pytest.fixture
-def media_root(settings, tmp_path):
-    root = tmp_path / "media"
-    root.mkdir()
-    settings.MEDIA_ROOT = root
-    return root
 
 
 def test_render_pdf_simple_document_returns_pdf_bytes():

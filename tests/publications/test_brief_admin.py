@@ -20,12 +20,6 @@ BRIEFS = "/admin/publications/brief/"
 DOCUMENTS = "/admin/publications/rendereddocument/"
 
 
-@pytest.fixture
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
 def _staff_with(*codenames: str):
     """A staff user (not superuser) with exactly these publications permissions."""
     user = StaffFactory(is_superuser=False)

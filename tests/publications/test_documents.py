@@ -6,7 +6,6 @@ import threading
 import time
 from datetime import timedelta
 
-import kombu.pools
 import pypdf
 import pytest
 from celery.contrib.testing.worker import start_worker
@@ -28,6 +27,7 @@ from publications.documents import (
 )
 from publications.models import Publication, RenderedDocument
 from tests.factories.publications import BriefFactory
+from tests.support.broker import broker_unreachable
 
 Status = RenderedDocument.Status
 
@@ -40,28 +40,6 @@ def _wait(document: RenderedDocument, *statuses: str, timeout: float = 60) -> Re
             return document
         time.sleep(0.1)
     raise AssertionError(f"document stayed {document.status}: {document.last_error}")
-
-
-@pytest.fixture
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-def _use_broker(url: str) -> None:
-    app.conf.broker_url = url
-    # The producer pool keeps connections to the old address: start a new one.
-    kombu.pools.reset()
-    app._pool = None
-    app.amqp._producer_pool = None
-
-
-@pytest.fixture
-def broker_down():
-    original = app.conf.broker_url
-    _use_broker("redis://127.0.0.1:1/0")
-    yield
-    _use_broker(original)
 
 
 # --- Requests ----------------------------------------------------------------------------------
@@ -302,12 +280,8 @@ def test_render_requested_while_the_broker_is_down_is_done_after_the_sweep(
     django_db_blocker, media_root, monkeypatch
 ):
     brief = BriefFactory()
-    original = app.conf.broker_url
-    _use_broker("redis://127.0.0.1:1/0")
-    try:
+    with broker_unreachable():
         document = document_request_render(publication=brief)  # commits: autocommit
-    finally:
-        _use_broker(original)
     document.refresh_from_db()
     assert document.status == Status.QUEUED
     assert document.job.sent_at is None  # the broker never got it

@@ -4,8 +4,6 @@ read back from the PDF, and bad input that stays inert and fetches nothing."""
 
 import io
 import re
-import socketserver
-import threading
 
 import pypdf
 import pytest
@@ -34,34 +32,6 @@ def _pages(pdf: bytes) -> list[str]:
 
 def _flat(text: str) -> str:
     return re.sub(r"\s+", " ", text)
-
-
-@pytest.fixture
-def listener():
-    """A real TCP listener on loopback that records every connection it receives."""
-    connections = []
-
-    class Record(socketserver.BaseRequestHandler):
-        def handle(self):
-            connections.append(self.client_address)
-
-    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Record)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield server.server_address[1], connections
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
-
-
-@pytest.fixture
-def media_root(settings, tmp_path):
-    root = tmp_path / "media"
-    root.mkdir()
-    settings.MEDIA_ROOT = root
-    return root
 
 
 # --- The body -----------------------------------------------------------------------------------
