@@ -36,6 +36,8 @@ from django.contrib.staticfiles import finders
 
 logger = logging.getLogger(__name__)
 
+# The WeasyPrint versions whose footnote-area code ``_fix_footnote_overflow`` was checked against.
+FOOTNOTE_FIX_VERSIONS = ("70.",)
 # The base URL of a document rendered without one: ``/static/…`` resolves against it.
 # ``.invalid`` (RFC 2606) can never be a real host, and it is never requested anyway.
 DEFAULT_BASE_URL = "https://portal.invalid/"
@@ -198,6 +200,60 @@ def __getattr__(name: str):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+@functools.cache
+def _fix_footnote_overflow() -> bool:
+    """Work around a WeasyPrint bug that moves footnotes to a later page.
+
+    After laying out the footnote area, WeasyPrint (70) decides whether its last note
+    overflows by comparing two float sums of the same lengths, added in different orders
+    (``LayoutContext._update_footnote_area``). With a decorated area (our rule and spacing)
+    the sums differ in the last bit, every note "overflows", is pushed to the next page and
+    pushes the following notes along (the open upstream issue "One footnote per page",
+    Kozea/WeasyPrint#2502). This repeats the method with a 0.01 px tolerance. Applied only
+    to the versions it was checked against; ``tests/publications/test_rendering.py`` checks that notes land on
+    the page of their call."""
+    import weasyprint
+    from weasyprint import layout
+
+    if not weasyprint.__version__.startswith(FOOTNOTE_FIX_VERSIONS):
+        logger.warning("WeasyPrint %s: footnote fix not applied", weasyprint.__version__)
+        return False
+    from math import inf
+
+    from weasyprint.formatting_structure import build
+    from weasyprint.layout.block import block_level_layout
+
+    def _update_footnote_area(self):
+        if self.current_footnote_area.height != "auto" and not self.in_column:
+            self.page_bottom += self.current_footnote_area.margin_height()
+        self.current_footnote_area.children = self.current_page_footnotes
+        if self.current_footnote_area.children:
+            footnote_area = build.create_anonymous_boxes(self.current_footnote_area.deepcopy())
+            footnote_area = block_level_layout(
+                self, footnote_area, -inf, None, self.current_footnote_area.page
+            )[0]
+            self.current_footnote_area.height = footnote_area.height
+            if not self.in_column:
+                self.page_bottom -= footnote_area.margin_height()
+            last_child = footnote_area.children[-1]
+            last_child_bottom = (
+                last_child.position_y + last_child.margin_height() - last_child.margin_bottom
+            )
+            footnote_area_bottom = (
+                footnote_area.position_y
+                + footnote_area.margin_height()
+                - footnote_area.margin_bottom
+            )
+            return last_child_bottom > footnote_area_bottom + 0.01
+        self.current_footnote_area.height = 0
+        if not self.in_column:
+            self.page_bottom -= self.current_footnote_area.margin_height()
+        return False
+
+    layout.LayoutContext._update_footnote_area = _update_footnote_area
+    return True
+
+
 def render_pdf(
     html: str,
     *,
@@ -213,6 +269,7 @@ def render_pdf(
     """
     from weasyprint import CSS, HTML
 
+    _fix_footnote_overflow()
     base = base_url or DEFAULT_BASE_URL
     fetcher = _fetcher_class()(base_url=base)
     extra = []
