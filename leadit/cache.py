@@ -6,11 +6,11 @@ Two pieces work together:
 
 * ``@cache_public_page(namespace)`` on a view says that its GET responses to anonymous
   visitors may be cached, and under which namespace;
-* :class:`PageCacheMiddleware`, placed right after the security and CSP middleware, stores
-  those responses (with the headers the inner middleware added: ``X-Frame-Options``,
-  ``Vary``…) and answers later requests from the cache **before** the session,
-  authentication, messages and allauth middleware run: a cache hit costs one Redis round
-  trip and less than the barest view.
+* :class:`PageCacheMiddleware`, the first middleware, stores those responses with every
+  header the rest of the stack added (CSP, security headers, ``X-Frame-Options``,
+  ``Vary``…: they are the same for every anonymous visitor) and answers later requests
+  from the cache before any other middleware runs: a cache hit costs one Redis round trip
+  and less than the barest view.
 
 A visitor with a session cookie may be signed in, which only the session can tell: the
 middleware lets that request through, and the decorator answers it from the cache if the
@@ -30,13 +30,15 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils.cache import patch_vary_headers
 
+from .local_pages import LOCAL_PAGES, announce
+
 logger = logging.getLogger(__name__)
 
 PAGE_TIMEOUT = 60 * 60
 # With the cache down, pages are rendered as if nothing were cached (and /healthz says so).
 CACHE_DOWN = (redis.RedisError, OSError)
-# Headers the middleware outside this one sets again on every response.
-NOT_STORED = {"content-length", "set-cookie"}
+# Headers that belong to one response only.
+NOT_STORED = {"content-length", "set-cookie", "date"}
 
 # Every namespace a view was declared with, so that a lookup can fetch the page and the
 # generations in one round trip without knowing the view yet.
@@ -48,27 +50,40 @@ def _generation_key(namespace: str) -> str:
 
 
 def _page_key(request: HttpRequest) -> str:
-    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    # The scheme and host too: a page may hold absolute links built from them. (Asking
+    # for the host checks it against ALLOWED_HOSTS.)
+    digest = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
     return f"pagecache:page:{digest}"
 
 
 def invalidate(*namespaces: str) -> None:
     for namespace in namespaces:
-        cache.set(_generation_key(namespace), uuid.uuid4().hex, timeout=None)
+        generation = uuid.uuid4().hex
+        cache.set(_generation_key(namespace), generation, timeout=None)
+        announce(namespace, generation)
+
+
+LOCAL_PAGES.configure(lambda: [(n, _generation_key(n)) for n in sorted(NAMESPACES)])
 
 
 def _lookup(request: HttpRequest) -> HttpResponse | None:
-    """The cached page for this request if it is still current; remembers the namespaces'
-    generations on the request for the view's own render."""
+    """The cached page for this request if it is still current (from this process's own
+    copy if it can, else from Redis); remembers the namespaces' generations on the
+    request for the view's own render."""
     key = _page_key(request)
-    found = cache.get_many([key, *(_generation_key(n) for n in NAMESPACES)])
-    request._page_cache_generations = found
-    stored = found.get(key)
+    stored = LOCAL_PAGES.get(key)
     if stored is None:
-        return None
-    namespace, generation, compressed, headers = stored
-    if found.get(_generation_key(namespace)) != generation:
-        return None
+        found = cache.get_many([key, *(_generation_key(n) for n in NAMESPACES)])
+        request._page_cache_generations = found
+        stored = found.get(key)
+        if stored is None or found.get(_generation_key(stored[0])) != stored[1]:
+            return None
+        LOCAL_PAGES.put(key, stored, PAGE_TIMEOUT)
+    return _response(request, stored)
+
+
+def _response(request: HttpRequest, stored: tuple) -> HttpResponse:
+    _namespace, _generation, compressed, headers = stored
     if _accepts_gzip(request):
         response = HttpResponse(compressed)
         response["Content-Encoding"] = "gzip"
@@ -87,7 +102,9 @@ def _current_generation(request: HttpRequest, namespace: str) -> str:
     generation = getattr(request, "_page_cache_generations", {}).get(_generation_key(namespace))
     if generation is None:
         generation = uuid.uuid4().hex
-        if not cache.add(_generation_key(namespace), generation, timeout=None):
+        if cache.add(_generation_key(namespace), generation, timeout=None):
+            announce(namespace, generation)
+        else:
             generation = cache.get(_generation_key(namespace))
     return generation
 
@@ -149,6 +166,8 @@ class PageCacheMiddleware:
         if (
             _may_use_cache(request)
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            # Plain HTTP is redirected to HTTPS by the security middleware, not answered.
+            and (request.is_secure() or not settings.SECURE_SSL_REDIRECT)
             and _cached_view(request)
         ):
             try:
@@ -183,7 +202,10 @@ class PageCacheMiddleware:
         # for every browser (they all accept gzip). The page holds no secret (no CSRF
         # token, nothing of a signed-in user), so compression leaks nothing (BREACH).
         compressed = gzip.compress(response.content, compresslevel=6, mtime=0)
-        cache.set(_page_key(request), (namespace, generation, compressed, headers), timeout)
+        stored = (namespace, generation, compressed, headers)
+        key = _page_key(request)
+        cache.set(key, stored, timeout)
+        LOCAL_PAGES.put(key, stored, timeout)
 
 
 def cached_fragment(request: HttpRequest, namespace: str, key: tuple, build):

@@ -27,3 +27,10 @@ class ReusingRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusingRedisCacheClient
+
+    def clear(self):
+        super().clear()
+        # Web processes keep copies of cached pages (leadit.local_pages): they drop them too.
+        from .local_pages import announce_cleared
+
+        announce_cleared()

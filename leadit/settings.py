@@ -67,11 +67,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Answers anonymous visitors from the page cache before anything else runs; it stores
+    # the headers the middleware below adds (CSP, security) with the page.
+    "leadit.cache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
-    # Answers anonymous visitors from the page cache before the session middleware runs.
-    "leadit.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -40,7 +40,8 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Rate limits and cached pages live in Redis: every test starts from an empty cache."""
+    """Rate limits and cached pages live in Redis: every test starts from an empty cache
+    (clearing it also drops the copies of pages each process keeps)."""
     cache.clear()
     yield
     cache.clear()

@@ -1,10 +1,13 @@
 """Public pages are cached in Redis for anonymous visitors and invalidated on change."""
 
 import gzip
+import time
 
 import pytest
+from django.core.cache import cache
 from django.test import override_settings
 
+from leadit import local_pages
 from leadit.cache import invalidate
 from tests.support import urls_cache
 
@@ -105,3 +108,48 @@ def test_public_pages_are_rendered_while_the_cache_is_down(client):
 
     assert (first.status_code, second.status_code) == (200, 200)
     assert second.content == b"rendered 2"
+
+
+def _served_from_memory_soon(client, path: str, expected: bytes) -> bool:
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        if client.get(path).content == expected:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_a_process_answers_from_its_own_copy_without_asking_redis(client):
+    client.get("/t/counted/")
+    # The page is gone from Redis (evicted): this process still holds it, while the
+    # namespace's generation it heard is the current one.
+    assert _served_from_memory_soon(client, "/t/counted/", b"rendered 1")
+    redis_client = cache._cache.get_client(write=True)
+    pages = redis_client.keys("*pagecache:page:*")
+    assert pages
+    redis_client.delete(*pages)
+
+    assert client.get("/t/counted/").content == b"rendered 1"
+
+
+def test_an_invalidation_by_another_process_reaches_this_one(client):
+    client.get("/t/counted/")
+    assert _served_from_memory_soon(client, "/t/counted/", b"rendered 1")
+    redis_client = cache._cache.get_client(write=True)
+    redis_client.delete(*redis_client.keys("*pagecache:page:*"))
+    assert client.get("/t/counted/").content == b"rendered 1"  # this process's own copy
+
+    # What ``invalidate`` does in another process: a new generation in Redis, announced.
+    cache.set("pagecache:demo:generation", "from-another-process", timeout=None)
+    redis_client.publish(local_pages._channel(redis_client), "demo from-another-process")
+
+    assert _served_from_memory_soon(client, "/t/counted/", b"rendered 2")
+
+
+def test_clearing_the_cache_drops_this_process_copies_too(client):
+    client.get("/t/counted/")
+    assert _served_from_memory_soon(client, "/t/counted/", b"rendered 1")
+
+    cache.clear()
+
+    assert client.get("/t/counted/").content == b"rendered 2"
