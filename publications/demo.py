@@ -22,12 +22,13 @@ import datetime
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from tracker.models import Sector
 from workplan.models import Activity
 
 from .documents import document_request_render
-from .models import Brief, NewsletterIssue, Publication
+from .models import Brief, NewsletterIssue, Publication, Subscriber
 from .newsletter import issue_create_for_quarter, issue_publish
 from .services import brief_publish
 
@@ -246,10 +247,27 @@ def _newsletter(user) -> NewsletterIssue:
     return issue
 
 
+# Confirmed readers, so that staff can try a send on the demo (the embedded default prints
+# the e-mails to the console). example.org addresses never reach anyone.
+DEMO_SUBSCRIBERS = [
+    ("reader.one@example.org", "Demo reader one"),
+    ("reader.two@example.org", "Demo reader two"),
+    ("reader.three@example.org", "Demo reader three"),
+]
+
+
+def _subscribers() -> None:
+    for email, name in DEMO_SUBSCRIBERS:
+        Subscriber.objects.get_or_create(
+            email=email, defaults={"name": name, "confirmed_at": timezone.now()}
+        )
+
+
 @transaction.atomic
 def seed_demo() -> list:
     user = get_user_model().objects.filter(email="staff@leadit.example").first()
     for row in BRIEFS:
         _brief(row, user)
     _newsletter(user)
+    _subscribers()
     return []

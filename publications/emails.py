@@ -203,8 +203,11 @@ def issue_email(issue: NewsletterIssue) -> IssueEmail:
         "site_url": settings.SITE_URL.rstrip("/"),
         "contact_email": settings.CONTACT_EMAIL,
     }
+    subject = issue.title
+    if "newsletter" not in subject.lower():  # the inbox should say what it is
+        subject += f" — LeadIT newsletter {issue.quarter_label}"
     return IssueEmail(
-        subject=f"{issue.title} — LeadIT newsletter {issue.quarter_label}",
+        subject=subject,
         text=render_to_string("publications/email/issue.txt", context),
         html=render_to_string("publications/email/issue.html", context),
     )

@@ -23,6 +23,7 @@ from publications.models import (
     NewsletterSection,
     Publication,
     RenderedDocument,
+    Subscriber,
 )
 
 pytestmark = pytest.mark.django_db
@@ -58,6 +59,7 @@ def _counts():
         "sections": NewsletterSection.objects.count(),
         "items": NewsletterItem.objects.count(),
         "documents": RenderedDocument.objects.count(),
+        "subscribers": Subscriber.objects.filter(confirmed_at__isnull=False).count(),
         "done": RenderedDocument.objects.filter(status=RenderedDocument.Status.DONE).count(),
         "brief history": Brief.history.count(),
     }
@@ -114,3 +116,4 @@ def test_demo_seeded_twice_changes_nothing(eager_celery, django_capture_on_commi
 
     assert _counts() == first
     assert first["documents"] == first["done"] == 3
+    assert first["subscribers"] == 3  # so that staff can try a send on the demo
