@@ -9,8 +9,9 @@ Two pieces work together:
 * :class:`PageCacheMiddleware`, the first middleware, stores those responses with every
   header the rest of the stack added (CSP, security headers, ``X-Frame-Options``,
   ``Vary``…: they are the same for every anonymous visitor) and answers later requests
-  from the cache before any other middleware runs: a cache hit costs one Redis round trip
-  and less than the barest view.
+  from the cache before any other middleware runs: from the web process's own copy
+  (``leadit.local_pages``) while it is known to be current, else with one Redis round
+  trip. Either way a hit costs less than the barest view.
 
 A visitor with a session cookie may be signed in, which only the session can tell: the
 middleware lets that request through, and the decorator answers it from the cache if the
