@@ -5,6 +5,20 @@ from dataclasses import dataclass, field
 
 import django_filters
 from django.db.models import QuerySet
+from django.http import HttpRequest
+
+# Never part of a list's address as a filter: the page (a filter removed shows the first
+# page) and a download's format.
+NOT_FILTERS = ("page", "format")
+
+
+def list_url_without(request: HttpRequest, *names: str) -> str:
+    """The list as it is, without the filters ``names``: the link that removes them."""
+    query = request.GET.copy()
+    for name in (*names, *NOT_FILTERS):
+        query.pop(name, None)
+    encoded = query.urlencode()
+    return f"?{encoded}" if encoded else request.path
 
 
 @dataclass(frozen=True)

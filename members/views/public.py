@@ -7,20 +7,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from leadit.facets import list_url_without
 from leadit.spreadsheets import escape_formula
 
 from ..selectors import member_directory, member_public_profile
 
 MEMBERS_PER_PAGE = 50
-
-
-def _query_without(request: HttpRequest, *names: str) -> str:
-    """The current query string without ``names`` (and without ``page``)."""
-    query = request.GET.copy()
-    for name in (*names, "page"):
-        query.pop(name, None)
-    encoded = query.urlencode()
-    return f"?{encoded}" if encoded else request.path
 
 
 def member_list(request: HttpRequest) -> HttpResponse:
@@ -29,7 +21,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
     # A page number that is not a number gives the first page; past the end, the last.
     page = Paginator(directory.members, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
     active = [
-        {"label": label, "value": value, "remove_url": _query_without(request, name)}
+        {"label": label, "value": value, "remove_url": list_url_without(request, name)}
         for name, label, value in filterset.active()
     ]
     context = {
@@ -40,7 +32,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
         "active_filters": active,
         "ignored_filters": filterset.ignored(),
         "clear_url": request.path,
-        "export_query": _query_without(request).removeprefix(request.path),
+        "export_query": list_url_without(request).removeprefix(request.path),
     }
     return render(request, "members/member_list.html", context)
 

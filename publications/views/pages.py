@@ -18,6 +18,7 @@ from django.utils.http import http_date
 from django.utils.text import Truncator
 
 from leadit.cache import cache_public_page
+from leadit.facets import list_url_without
 from workplan.models import Workplan
 
 from ..content import brief_body_html, cite_as, licence
@@ -37,15 +38,6 @@ PUBLICATIONS_PER_PAGE = 20
 PDF_MAX_AGE = 60 * 10
 
 
-def _query_without(request: HttpRequest, *names: str) -> str:
-    """The current query string without ``names`` (and without ``page``)."""
-    query = request.GET.copy()
-    for name in (*names, "page"):
-        query.pop(name, None)
-    encoded = query.urlencode()
-    return f"?{encoded}" if encoded else request.path
-
-
 @cache_public_page("publications")
 def publication_list(request: HttpRequest) -> HttpResponse:
     archive = publication_archive(data=request.GET)
@@ -55,7 +47,7 @@ def publication_list(request: HttpRequest) -> HttpResponse:
     for publication in page.object_list:
         publication.pdf = pdf_document(publication)
     active = [
-        {"label": label, "value": value, "remove_url": _query_without(request, name)}
+        {"label": label, "value": value, "remove_url": list_url_without(request, name)}
         for name, label, value in filterset.active()
     ]
     context = {

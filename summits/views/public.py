@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from leadit.facets import list_url_without
 from members.models import Member
 
 from ..forms import RegistrationForm
@@ -48,13 +49,6 @@ class Option:
     selected: bool
 
 
-def _query_without(request: HttpRequest, name: str) -> str:
-    query = request.GET.copy()
-    query.pop(name, None)
-    encoded = query.urlencode()
-    return f"?{encoded}" if encoded else request.path
-
-
 def event_list(request: HttpRequest) -> HttpResponse:
     """Upcoming events (soonest first) and past ones (newest first), filtered by kind
     (an EventKind slug) and year through the query string. Unknown values are ignored,
@@ -89,12 +83,12 @@ def event_list(request: HttpRequest) -> HttpResponse:
     if kind is not None:
         selected = selected.filter(kind=kind)
         active.append(
-            {"label": "Kind", "value": kind.name, "remove_url": _query_without(request, "kind")}
+            {"label": "Kind", "value": kind.name, "remove_url": list_url_without(request, "kind")}
         )
     if year is not None:
         selected = selected.filter(start__year=year)
         active.append(
-            {"label": "Year", "value": str(year), "remove_url": _query_without(request, "year")}
+            {"label": "Year", "value": str(year), "remove_url": list_url_without(request, "year")}
         )
     now = timezone.now()
     upcoming = list(selected.filter(end__gte=now).order_by("start"))

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from leadit.cache import cache_public_page
+from leadit.facets import list_url_without
 from leadit.spreadsheets import escape_formula
 
 from ..selectors.countries import (
@@ -17,16 +18,6 @@ from ..selectors.countries import (
     country_directory,
     country_profile_load,
 )
-
-
-def _query_without(request: HttpRequest, *names: str) -> str:
-    """The current query string without ``names`` (and without ``format``)."""
-    query = request.GET.copy()
-    for name in (*names, "format"):
-        query.pop(name, None)
-    encoded = query.urlencode()
-    return f"?{encoded}" if encoded else request.path
-
 
 EXPORT_COLUMNS = [
     "iso2",
@@ -55,7 +46,7 @@ def country_list(request: HttpRequest) -> HttpResponse:
         "directory": directory,
         "rows": directory.countries,
         "active_filters": [
-            {"label": label, "value": value, "remove_url": _query_without(request, name)}
+            {"label": label, "value": value, "remove_url": list_url_without(request, name)}
             for name, label, value in directory.active
         ],
         "ignored_filters": directory.ignored,

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from leadit.cache import cache_public_page
+from leadit.facets import list_url_without
 from leadit.spreadsheets import escape_formula
 
 from ..gem_import import (
@@ -32,15 +33,6 @@ GEM = {
 }
 
 
-def _query_without(request: HttpRequest, *names: str) -> str:
-    """The current query string without ``names`` (and without ``page``/``format``)."""
-    query = request.GET.copy()
-    for name in (*names, "page", "format"):
-        query.pop(name, None)
-    encoded = query.urlencode()
-    return f"?{encoded}" if encoded else request.path
-
-
 @cache_public_page("tracker")
 def project_list(request: HttpRequest) -> HttpResponse:
     listing = load_project_list(data=request.GET)
@@ -52,7 +44,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
     for project in page.object_list:
         project.shown_capacities = list_capacity(project)
     active = [
-        {"label": label, "value": value, "remove_url": _query_without(request, name)}
+        {"label": label, "value": value, "remove_url": list_url_without(request, name)}
         for name, label, value in filterset.active()
     ]
     export_query = request.GET.copy()
