@@ -2,12 +2,10 @@
 others describe real, public documents and targets (kept to what is well established)."""
 
 import datetime
-import logging
-from pathlib import Path
 
-from django.conf import settings
 from django.db import transaction
 
+from .gem_import import GEM_SUBSET_FILE, gem_import
 from .models import (
     CountryGroup,
     CountryGroupMembership,
@@ -19,8 +17,6 @@ from .models import (
     Target,
     Technology,
 )
-
-logger = logging.getLogger(__name__)
 
 SECTORS = [
     ("Iron and steel", "steel"),
@@ -113,11 +109,6 @@ GUIDE = [
     ("Pull the levers", "levers", "Match each milestone with the policy, finance, infrastructure and demand measures it needs: carbon pricing, contracts for difference, green public procurement, standards and grid or hydrogen infrastructure.", ["Assign a lever to each milestone", "Estimate the cost and who pays", "Plan infrastructure: power, hydrogen, CO2 transport"]),
     ("Follow up and adjust", "follow-up", "Publish the roadmap, report progress at set moments and revise it when technology, markets or policy change.", ["Publish the roadmap and its data", "Agree indicators and a reporting rhythm", "Schedule the first review"]),
 ]  # fmt: skip
-
-GEM_SUBSET = (
-    Path(settings.BASE_DIR).parent
-    / "shared/data/gem-steel/gem_steel_plants_dri_or_in_development_subset.csv"
-)
 
 
 def seed_demo() -> list:
@@ -268,12 +259,4 @@ def _seed_guide() -> None:
 
 
 def _seed_gem_projects() -> None:
-    if not GEM_SUBSET.is_file():
-        logger.warning("GEM subset not found at %s; no projects loaded", GEM_SUBSET)
-        return
-    try:
-        from .gem_import import gem_import
-    except ImportError:
-        logger.warning("The GEM importer is not available; no projects loaded")
-        return
-    gem_import(path=GEM_SUBSET)
+    gem_import(path=GEM_SUBSET_FILE)

@@ -1,7 +1,7 @@
 """Import of Global Energy Monitor's Global Iron and Steel Tracker (GIST) plant file.
 
 ``gem_import(path=..., dry_run=...)`` reads either of the two files in
-``shared/data/gem-steel/``: the full map file (92 columns, with ``coordinates`` as well as
+``tracker/data/gem/`` (provenance and licence in its README): the full map file (92 columns, with ``coordinates`` as well as
 ``lat``/``lng``) or the 24-column subset (``lat``/``lng`` only). Each row becomes one
 ``IndustrialProject`` with its technologies and capacities; a row is matched to an earlier
 import by ``(source, external_id)`` (GEM's plant id), so importing again updates in place and
@@ -37,6 +37,10 @@ from leadit.cache import invalidate
 
 from .models import IndustrialProject, ProjectCapacity, Sector, Technology
 
+# Kept in the repository with GEM's licence and a provenance note (data/gem/README.md).
+GEM_DATA_DIR = Path(__file__).resolve().parent / "data" / "gem"
+GEM_FULL_FILE = GEM_DATA_DIR / "gem_iron_steel_map_file_2025-03-25.csv"
+GEM_SUBSET_FILE = GEM_DATA_DIR / "gem_steel_plants_dri_or_in_development_subset.csv"
 GEM_SOURCE = "Global Energy Monitor, Global Iron and Steel Tracker, March 2025 map release"
 GEM_ATTRIBUTION = "Global Energy Monitor, Global Iron and Steel Tracker, March 2025 map release."
 GEM_LICENCE = "CC BY 4.0"

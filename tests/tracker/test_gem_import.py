@@ -1,9 +1,8 @@
 """The importer of GEM's Global Iron and Steel Tracker file (tracker/gem_import.py) and its
-command ``import_gem_steel``, on the real files in shared/data/gem-steel/."""
+command ``import_gem_steel``, on the real files kept in tracker/data/gem/."""
 
 import csv
 import io
-import os
 from decimal import Decimal
 from pathlib import Path
 
@@ -12,7 +11,9 @@ from django.core.management import CommandError, call_command
 
 from tests.factories.tracker import IndustrialProjectFactory, SectorFactory, TechnologyFactory
 from tracker.gem_import import (
+    GEM_FULL_FILE,
     GEM_SOURCE,
+    GEM_SUBSET_FILE,
     country_code,
     gem_import,
     parse_start_year,
@@ -21,11 +22,8 @@ from tracker.models import IndustrialProject, ProjectCapacity, Sector, Technolog
 
 pytestmark = pytest.mark.django_db
 
-DATA_DIR = Path(
-    os.environ.get("GEM_STEEL_DIR", Path(__file__).resolve().parents[3] / "shared/data/gem-steel")
-)
-SUBSET = DATA_DIR / "gem_steel_plants_dri_or_in_development_subset.csv"
-FULL = DATA_DIR / "gem_iron_steel_map_file_2025-03-25.csv"
+SUBSET = GEM_SUBSET_FILE
+FULL = GEM_FULL_FILE
 
 SUBSET_COLUMNS = [
     "plant-id",
