@@ -1,6 +1,8 @@
+from collections import Counter
+
 from django.contrib import admin, messages
 
-from .jobs import job_retry
+from .jobs import job_is_stuck, job_retry
 from .models import BackgroundJob
 
 
@@ -19,9 +21,45 @@ class BackgroundJobAdmin(admin.ModelAdmin):
     def short_error(self, job):
         return job.last_error[:120]
 
-    @admin.action(description="Retry the selected failed jobs", permissions=["change"])
+    @admin.action(
+        description="Retry the selected failed (or stuck queued) jobs", permissions=["change"]
+    )
     def retry(self, request, queryset):
-        failed = list(queryset.filter(status=BackgroundJob.Status.FAILED))
-        for job in failed:
+        selected = list(queryset)
+        retried = [
+            job
+            for job in selected
+            if job.status == BackgroundJob.Status.FAILED or job_is_stuck(job)
+        ]
+        for job in retried:
             job_retry(job=job)
-        self.message_user(request, f"{len(failed)} job(s) queued again.", messages.SUCCESS)
+        if retried:
+            # On the embedded default the job has already run by now: say how it went.
+            by_status = Counter(
+                BackgroundJob.objects.filter(pk__in=[j.pk for j in retried]).values_list(
+                    "status", flat=True
+                )
+            )
+            failed_again = by_status.get(BackgroundJob.Status.FAILED, 0)
+            done = by_status.get(BackgroundJob.Status.DONE, 0)
+            details = []
+            if done:
+                details.append(f"{done} done")
+            if failed_again:
+                details.append(f"{failed_again} failed again (see the error column)")
+            waiting = len(retried) - done - failed_again
+            if waiting:
+                details.append(f"{waiting} queued for a worker")
+            text = f"{len(retried)} job(s) retried" + (f": {', '.join(details)}" if details else "")
+            level = messages.WARNING if failed_again else messages.SUCCESS
+            self.message_user(request, text + ".", level)
+        skipped = len(selected) - len(retried)
+        if skipped:
+            self.message_user(
+                request,
+                f"{skipped} job(s) left as they are: only failed jobs, and queued jobs that "
+                "have waited more than 15 minutes without a worker taking them, are retried "
+                "(a job running or waiting for its next automatic attempt is not; a done "
+                "job is finished).",
+                messages.INFO,
+            )

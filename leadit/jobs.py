@@ -46,7 +46,12 @@ def job_enqueue(*, task, description: str = "", **arguments) -> BackgroundJob:
 
 
 def job_send(*, job_id: int, task=None) -> bool:
-    """Hand a recorded job to the broker; False (and the job stays queued) if it is down."""
+    """Hand a recorded job to the broker; False (and the job stays queued) if it is down.
+
+    Without a broker (eager Celery, the embedded default) the job runs here and now; as
+    with a worker, its failure is the job's (recorded on its row for staff), not the
+    caller's: the request that queued it still answers.
+    """
     job = BackgroundJob.objects.get(pk=job_id)
     if task is None:
         from .celery import app
@@ -57,14 +62,34 @@ def job_send(*, job_id: int, task=None) -> bool:
     except BrokerError:
         logger.warning("Broker unavailable; job %s stays queued for the sweep", job.pk)
         return False
+    except Exception:
+        if not task.app.conf.task_always_eager:
+            raise
+        logger.exception("Job %s (%s) failed", job.pk, job.task_name)
     BackgroundJob.objects.filter(pk=job.pk, status=BackgroundJob.Status.QUEUED).update(
         sent_at=timezone.now()
     )
     return True
 
 
+# A queued job sent longer ago than this is not waiting for a retry of its own (the longest
+# backoff is 10 minutes): staff may send it again.
+STUCK_AFTER = timedelta(minutes=15)
+
+
+def job_is_stuck(job: BackgroundJob, now=None) -> bool:
+    """Whether a queued job waits for nothing: never sent, sent long ago, or queued where
+    no worker will ever pick it up (eager Celery runs a job when it is sent)."""
+    from .celery import app
+
+    if job.status != BackgroundJob.Status.QUEUED:
+        return False
+    now = now or timezone.now()
+    return app.conf.task_always_eager or job.sent_at is None or job.sent_at < now - STUCK_AFTER
+
+
 def job_retry(*, job: BackgroundJob) -> BackgroundJob:
-    """Staff's "retry": queue a failed job again."""
+    """Staff's "retry": queue a failed (or stuck queued) job again."""
     with transaction.atomic():
         job.status = BackgroundJob.Status.QUEUED
         job.last_error = ""
@@ -101,6 +126,12 @@ def background_job(*, name: str, transient: tuple[type[Exception], ...] = ()):
             try:
                 result = func(**arguments)
             except transient as exc:
+                if self.request.is_eager:
+                    # No worker to try again later, and a retry now would hold the request
+                    # that queued the job: it fails with its error, for staff to retry.
+                    _finish(job, BackgroundJob.Status.FAILED, exc)
+                    logger.warning("Job %s failed (%s); staff may retry it", job_id, exc)
+                    return None
                 final = job.attempts >= MAX_ATTEMPTS
                 status = BackgroundJob.Status.FAILED if final else BackgroundJob.Status.QUEUED
                 _finish(job, status, exc)

@@ -1,12 +1,14 @@
 """The portal's one settings module: everything comes from the environment.
 
-With nothing set the portal runs on the embedded default (SQLite under ``var/``,
-eager Celery, local-memory cache, console e-mail, DEBUG on). Setting
-``DATABASE_URL`` switches to the production shape: DEBUG off, a real SECRET_KEY
-required, secure cookies and HSTS. See README.md and docs/architecture.md.
+With nothing set the portal runs on the embedded default (SQLite, a file cache and
+media under ``var/`` (or ``VAR_DIR``), eager Celery, console e-mail, DEBUG off so that a
+visitor sees the site's own error pages). Setting ``DATABASE_URL`` switches to the
+production shape: a real SECRET_KEY required, secure cookies, HTTPS and HSTS. See
+README.md and docs/architecture.md.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
@@ -14,18 +16,25 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
 if (BASE_DIR / ".env").is_file():
     environ.Env.read_env(BASE_DIR / ".env")
 
+# The embedded default's database, cache and files (another folder lets a second copy run
+# beside the first).
+VAR_DIR = Path(env("VAR_DIR", default=str(BASE_DIR / "var")))
 EMBEDDED = "DATABASE_URL" not in env
-DEBUG = env.bool("DEBUG", default=EMBEDDED)
+# Off unless asked for, on the embedded default too: a person trying the portal gets the
+# site's own 403/404/500 pages, never Django's debug page listing every URL.
+DEBUG = env.bool("DEBUG", default=False)
+# The production hardening (a real SECRET_KEY, HTTPS, HSTS, secure cookies, hashed static
+# files, staff MFA): everywhere but the embedded default and an explicit DEBUG.
+HARDENED = not (EMBEDDED or DEBUG)
 
-_DEV_SECRET_KEY = "django-insecure-embedded-default-only"  # noqa: S105 - DEBUG only
-SECRET_KEY = env("SECRET_KEY", default=_DEV_SECRET_KEY if DEBUG else "")
-if not DEBUG and (
+_DEV_SECRET_KEY = "django-insecure-embedded-default-only"  # noqa: S105 - never hardened
+SECRET_KEY = env("SECRET_KEY", default="" if HARDENED else _DEV_SECRET_KEY)
+if HARDENED and (
     len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure") or len(set(SECRET_KEY)) < 5
 ):
     raise ImproperlyConfigured(
@@ -33,7 +42,14 @@ if not DEBUG and (
         '(python -c "import secrets; print(secrets.token_urlsafe(64))").'
     )
 
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+# The portal's public address, for links in e-mails, "Cite as" and PDF covers. bin/serve
+# sets it to the address it serves (PORT); links built in a request use that request's.
+SITE_URL = env("SITE_URL", default=f"http://127.0.0.1:{env('PORT', default='8000')}")
+_LOCAL_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
+ALLOWED_HOSTS = env.list(
+    "ALLOWED_HOSTS",
+    default=sorted({*_LOCAL_HOSTS, urlsplit(SITE_URL).hostname or "127.0.0.1"}),
+)
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_ID = 1
 SITE_NAME = "LeadIT"
@@ -105,7 +121,7 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------------------
 if EMBEDDED:
-    VAR_DIR.mkdir(exist_ok=True)
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {"default": env.db_url_config(f"sqlite:///{VAR_DIR / 'leadit.sqlite3'}")}
 else:
     DATABASES = {"default": env.db("DATABASE_URL")}
@@ -135,7 +151,16 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # A cache every local process shares (bin/serve, management commands, a shell): an
+    # import or an edit made elsewhere invalidates the cached pages the server answers from.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": env("CACHE_DIR", default=str(VAR_DIR / "cache")),
+            "TIMEOUT": 300,
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
@@ -185,11 +210,18 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if HARDENED
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Without collectstatic (the embedded default, DEBUG) WhiteNoise serves the source folders.
+WHITENOISE_USE_FINDERS = not HARDENED
+WHITENOISE_AUTOREFRESH = not HARDENED
+# Uploaded files under these prefixes of MEDIA_ROOT are public and served at MEDIA_URL
+# (leadit.media); everything else (event documents under private/) only through views
+# that check who asks.
+PUBLIC_MEDIA_PREFIXES = ("members/logos/", "publications/covers/")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # The largest event document (agenda, minutes, presentation) accepted.
@@ -203,8 +235,6 @@ SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 ADMINS = [("Secretariat", a) for a in env.list("ADMIN_EMAILS", default=[])]
 # Where the secretariat is told about members' activity (besides every staff user).
 ADMIN_NOTIFICATION_EMAILS = env.list("SECRETARIAT_NOTIFICATION_EMAILS", default=[])
-# The portal's public address, for links in e-mails sent by workers (no request there).
-SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # How long a newsletter sign-up's confirmation link works.
 NEWSLETTER_CONFIRMATION_DAYS = env.int("NEWSLETTER_CONFIRMATION_DAYS", default=3)
 
@@ -236,14 +266,14 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/15m/key"}
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[LeadIT] "
-ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if HARDENED else "http"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "LeadIT Portal"
 # Accept the code of the neighbouring 30-second step too: phone clocks drift (RFC 6238 §5.2).
 MFA_TOTP_TOLERANCE = 1
 # Staff must have TOTP before they reach the admin: on in production, off on the
 # embedded default so the demo staff user can log in straight away.
-LEADIT_STAFF_MFA_REQUIRED = env.bool("STAFF_MFA_REQUIRED", default=not DEBUG)
+LEADIT_STAFF_MFA_REQUIRED = env.bool("STAFF_MFA_REQUIRED", default=HARDENED)
 
 # --- Security ---------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -253,7 +283,7 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
-if not DEBUG:
+if HARDENED:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     # Load balancers probe over plain HTTP.

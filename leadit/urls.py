@@ -1,11 +1,11 @@
 from allauth.account.decorators import secure_admin_login
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
 from leadit.access import public
 from leadit.health import healthz
+from leadit.media import public_media
 from leadit.views import home
 
 # The admin signs in through allauth: same rate limits, same MFA.
@@ -24,7 +24,6 @@ urlpatterns = [
     path("publications/", include("publications.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
+    # Public uploads only (logos, covers); private files go through views that check access.
+    path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", public(public_media), name="media"),
 ]
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -56,8 +56,10 @@ def confirmation_days() -> int:
     return int(getattr(settings, "NEWSLETTER_CONFIRMATION_DAYS", 3))
 
 
-def absolute(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
+def absolute(path: str, *, base_url: str | None = None) -> str:
+    """``path`` on the portal's address: the request's when there is one (``base_url``),
+    else ``SITE_URL`` (jobs and workers have no request)."""
+    return (base_url or settings.SITE_URL).rstrip("/") + path
 
 
 def unsubscribe_url(subscriber: Subscriber) -> str:
@@ -127,8 +129,10 @@ def confirmation_token(subscriber: Subscriber, *, issued_at: datetime | None = N
     return signing.TimestampSigner(salt=CONFIRM_SALT).sign(value)
 
 
-def confirmation_url(token: str) -> str:
-    return absolute(reverse("publications:confirm_subscription", kwargs={"token": token}))
+def confirmation_url(token: str, *, base_url: str | None = None) -> str:
+    return absolute(
+        reverse("publications:confirm_subscription", kwargs={"token": token}), base_url=base_url
+    )
 
 
 class LinkProblem(StrEnum):
@@ -160,11 +164,16 @@ class SignUp(StrEnum):
     RESENT = "resent"  # pending or unsubscribed: a (new) confirmation e-mail
     THROTTLED = "throttled"  # a confirmation e-mail went out a moment ago; none again
     ALREADY_ACTIVE = "already_active"  # already receives it: nothing to do, nothing sent
+    # Created or resent, but the mail server could not be reached: a job is recorded that
+    # sends it later (or, failed, waits for staff to retry it). The visitor is told so
+    # (which, only while the mail server is down, tells a known address from a new one).
+    DEFERRED = "deferred"
 
 
 def subscriber_sign_up(*, email: str, name: str = "", request=None) -> SignUp:
     """The public form's sign-up (double opt-in). Raises ValidationError for an invalid
-    address; otherwise answers alike for new, pending, subscribed and unsubscribed ones."""
+    address; otherwise answers alike for new, pending, subscribed and unsubscribed ones.
+    With ``request`` the confirmation link points at the address the visitor used."""
     email = normalise_email(email)
     name = (name or "").strip()[:200]
     now = timezone.now()
@@ -197,15 +206,19 @@ def subscriber_sign_up(*, email: str, name: str = "", request=None) -> SignUp:
                 subscriber.name = name
             subscriber.save(update_fields=["confirmation_sent_at", "name"])
             outcome = SignUp.RESENT
-    confirmation_send(subscriber=subscriber, issued_at=now)
+    base_url = request.build_absolute_uri("/") if request is not None else None
+    if not confirmation_send(subscriber=subscriber, issued_at=now, base_url=base_url):
+        return SignUp.DEFERRED
     return outcome
 
 
-def confirmation_send(*, subscriber: Subscriber, issued_at: datetime | None = None) -> None:
+def confirmation_send(
+    *, subscriber: Subscriber, issued_at: datetime | None = None, base_url: str | None = None
+) -> bool:
     """E-mail the confirmation link now; if the mail server cannot be reached, record a
-    job that tries again with backoff (the visitor's page does not depend on it)."""
+    job that tries again with backoff and answer False (the page still answers)."""
     try:
-        _confirmation_message(subscriber, issued_at=issued_at).send()
+        _confirmation_message(subscriber, issued_at=issued_at, base_url=base_url).send()
     except smtplib.SMTPRecipientsRefused as exc:
         # Our own mail server will not take the address: trying again would not help.
         logger.warning("Confirmation e-mail to subscriber %s refused: %s", subscriber.pk, exc)
@@ -216,18 +229,24 @@ def confirmation_send(*, subscriber: Subscriber, issued_at: datetime | None = No
             description=f"Newsletter confirmation e-mail to subscriber {subscriber.pk}",
             subscriber_id=subscriber.pk,
         )
+        return False
+    return True
 
 
 def _confirmation_message(
-    subscriber: Subscriber, *, issued_at: datetime | None = None, connection=None
+    subscriber: Subscriber,
+    *,
+    issued_at: datetime | None = None,
+    connection=None,
+    base_url: str | None = None,
 ) -> EmailMultiAlternatives:
     token = confirmation_token(subscriber, issued_at=issued_at)
     context = {
         "subscriber": subscriber,
-        "confirm_url": confirmation_url(token),
+        "confirm_url": confirmation_url(token, base_url=base_url),
         "valid_days": confirmation_days(),
-        "subscribe_url": absolute(reverse("publications:subscribe")),
-        "site_url": settings.SITE_URL.rstrip("/"),
+        "subscribe_url": absolute(reverse("publications:subscribe"), base_url=base_url),
+        "site_url": absolute("", base_url=base_url),
         "contact_email": settings.CONTACT_EMAIL,
     }
     message = EmailMultiAlternatives(

@@ -1,6 +1,8 @@
 """Events: leadership summits, board and TEC meetings, working groups, dialogues and
 workshops; their documents and deadlines; delegates registered by members."""
 
+import os
+import uuid
 import zoneinfo
 from datetime import UTC, timedelta
 
@@ -10,6 +12,7 @@ from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 TIME_ZONES = sorted((tz, tz) for tz in zoneinfo.available_timezones() if "/" in tz)
@@ -177,6 +180,20 @@ class Event(models.Model):
         return shift_local(self.local(self.end), days=self.kind.minutes_days_after)
 
 
+# Event documents are not public files: they live under this prefix of MEDIA_ROOT, which
+# MEDIA_URL never serves (leadit.media serves only PUBLIC_MEDIA_PREFIXES). They are reached
+# through the event's document view, which checks who asks.
+PRIVATE_DOCUMENT_PREFIX = "private/events/documents/"
+
+
+def event_document_path(instance, filename: str) -> str:
+    """``private/events/documents/<random>/<slugified name>``: unguessable, and no longer
+    the uploader's file name (kept in ``original_name`` for the download)."""
+    stem, extension = os.path.splitext(os.path.basename(filename))
+    name = (slugify(stem)[:80] or "document") + extension.lower()[:10]
+    return f"{PRIVATE_DOCUMENT_PREFIX}{uuid.uuid4().hex}/{name}"
+
+
 class EventDocument(models.Model):
     class Kind(models.TextChoices):
         AGENDA = "agenda", "Agenda"
@@ -188,10 +205,13 @@ class EventDocument(models.Model):
     kind = models.CharField(max_length=15, choices=Kind)
     title = models.CharField(max_length=200)
     file = models.FileField(
-        upload_to="events/documents/%Y/",
+        upload_to=event_document_path,
+        max_length=255,
         blank=True,
         validators=[FileExtensionValidator(DOCUMENT_EXTENSIONS)],
     )
+    # The file's name as uploaded: the name it downloads under.
+    original_name = models.CharField(max_length=255, blank=True, editable=False)
     link = models.URLField(blank=True, max_length=500)
     visibility = models.CharField(
         max_length=10, choices=Event.Visibility, default=Event.Visibility.MEMBERS
@@ -213,6 +233,18 @@ class EventDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.title}"
+
+    def save(self, *args, **kwargs):
+        if self.file and not self.file._committed:
+            # A new upload: remember its name before the storage renames it.
+            self.original_name = os.path.basename(self.file.name)[:255]
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "original_name"}
+        super().save(*args, **kwargs)
+
+    @property
+    def download_name(self) -> str:
+        return self.original_name or os.path.basename(self.file.name)
 
 
 class DeadlineReminder(models.Model):

@@ -93,6 +93,9 @@ URL_EXAMPLES: dict[str, object] = {
         "pk": world["registration"].pk,
     },
     "summits:attendees": lambda world: {"slug": world["event"].slug, "fmt": "csv"},
+    # A public prefix, no such file: 404 for everyone (tests/test_embedded_default.py serves
+    # a real logo and refuses the private prefix).
+    "media": lambda world: {"path": "members/logos/no-such-logo.png"},
     "publications:detail": lambda world: {"slug": world["brief"].slug},
     "publications:pdf": lambda world: {"slug": world["brief"].slug},
     "publications:confirm_subscription": lambda world: {"token": "not-a-real-token"},
@@ -202,6 +205,7 @@ SPECIAL_CASES = {
     ("admin:publications_newslettersection_add", "staff"): lambda r: r.status_code == 403,
     # simple_history's history pages answer 404 for an object that does not exist.
     ("admin:*_history", "staff"): lambda r: r.status_code == 404 or _allowed(r),
+    **{("media", who): lambda r: r.status_code == 404 for who in VISITORS},
     # No PDF has been rendered for the example brief: 404 for everyone, staff included.
     **{("publications:pdf", who): lambda r: r.status_code == 404 for who in VISITORS},
     # A made-up confirmation token is refused with a page that says so.

@@ -59,9 +59,11 @@ def _settings(extra_env: dict[str, str]) -> dict:
 def test_settings_embedded_default_needs_no_environment():
     shown = _settings({})
 
-    assert shown["debug"] is True
+    # No debug pages for a person trying the portal: the site's own 403/404/500.
+    assert shown["debug"] is False
     assert shown["engine"] == "django.db.backends.sqlite3"
-    assert shown["cache"] == "django.core.cache.backends.locmem.LocMemCache"
+    # Shared by every local process (the server, management commands, a shell).
+    assert shown["cache"] == "django.core.cache.backends.filebased.FileBasedCache"
     assert shown["eager"] is True
     assert shown["email_backend"] == "django.core.mail.backends.console.EmailBackend"
     assert shown["staff_mfa"] is False

@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -21,6 +22,7 @@ from ..models import Subscriber
 from ..subscriptions import (
     Confirmation,
     ConfirmationLinkError,
+    SignUp,
     confirmation_days,
     confirmation_subscriber,
     receives_newsletter,
@@ -57,14 +59,17 @@ def subscribe(request: HttpRequest) -> HttpResponse:
         if _over_limit(request):
             return render(request, "429.html", status=429)
         try:
-            subscriber_sign_up(
+            outcome = subscriber_sign_up(
                 email=form.cleaned_data["email"], name=form.cleaned_data["name"], request=request
             )
         except ValidationError as exc:
             for message in exc.message_dict.get("email", exc.messages):
                 form.add_error("email", message)
         else:
-            return redirect("publications:subscribe_sent")
+            sent = reverse("publications:subscribe_sent")
+            if outcome == SignUp.DEFERRED:
+                return redirect(f"{sent}?mail=delayed")
+            return redirect(sent)
     return render(
         request,
         "publications/newsletter/subscribe.html",
@@ -74,7 +79,13 @@ def subscribe(request: HttpRequest) -> HttpResponse:
 
 def subscribe_sent(request: HttpRequest) -> HttpResponse:
     return render(
-        request, "publications/newsletter/subscribe_sent.html", {"valid_days": confirmation_days()}
+        request,
+        "publications/newsletter/subscribe_sent.html",
+        {
+            "valid_days": confirmation_days(),
+            # The mail server could not be reached: the e-mail has not gone out yet.
+            "mail_delayed": request.GET.get("mail") == "delayed",
+        },
     )
 
 

@@ -2,7 +2,6 @@
 public events, and the working groups. Every lookup goes through
 ``Event.objects.visible_to(user)``: an event the user may not see answers 404."""
 
-import os
 from collections import Counter
 from dataclasses import dataclass
 
@@ -10,6 +9,7 @@ from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 
 from leadit.facets import list_url_without
 from members.models import Member
@@ -191,9 +191,12 @@ def event_document(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             handle = document.file.open("rb")
         except FileNotFoundError as exc:
             raise Http404("The file is missing.") from exc
-        return FileResponse(
-            handle, as_attachment=True, filename=os.path.basename(document.file.name)
-        )
+        response = FileResponse(handle, as_attachment=True, filename=document.download_name)
+        # Members-only files must not linger in shared caches.
+        public = document.visibility == event.visibility == Visibility.PUBLIC
+        if not public:
+            patch_cache_control(response, private=True, no_store=True)
+        return response
     return redirect(document.link)
 
 
