@@ -95,7 +95,7 @@ print(json.dumps({k: [r.status_code, r.content.decode()] for k, r in pages.items
         env,
     )
 
-    for status, page in shown.values():
+    for _status, page in shown.values():
         assert "URLconf" not in page and "Traceback" not in page
         assert "secret detail" not in page
         assert "DEBUG = True" not in page
