@@ -1,6 +1,12 @@
-"""Demo data for the members app. Facts (names, dates, pillar titles) come from the LeadIT
-documents in shared/seeds; everything a member "says" belongs to clearly fictional demo
-companies, never to a real organisation."""
+"""Demo data for the members app.
+
+Facts: the three LeadIT 2.0 pillars and the member commitments (support / engage / promote)
+of the mission statement adopted at the Leadership Summit at COP28 (9 December 2023), in our
+own words; the COPs' opening dates as milestones; the real members below, with only what is
+public record about them. Everything a member "says" (commitment statuses, evidence,
+progress updates, impact stories, pillar engagement) belongs to clearly fictional companies
+flagged ``is_demo`` and labelled "Demo record (invented)" wherever they appear.
+"""
 
 import datetime
 
@@ -71,30 +77,103 @@ MILESTONES = [
     ("COP32 Addis Ababa 2027 (date provisional)", datetime.date(2027, 11, 8)),
 ]
 
-DEMO_NOTE = "*Demo profile: this text is sample data, not a statement by the member.*"
-FOUNDED = datetime.date(2019, 9, 23)
+# --- Real members: facts of public record only -------------------------------------------
+#
+# Countries and companies listed publicly as LeadIT members. Only what is public record is
+# stored: name, kind, country (a company's headquarters) and, where known, when it joined.
+# Sweden and India launched LeadIT at the UN Climate Action Summit in New York on 23
+# September 2019 and co-chair it; the other members' joining dates are not recorded here
+# (left empty rather than guessed). Their commitments start "Not reported" and the demo
+# writes no progress update, impact story, pillar engagement or registration for them.
+MEMBERS_SOURCE = "LeadIT members page (leadit.org / industrytransition.org)"
+MEMBERS_SOURCE_URL = "https://www.industrytransition.org/"
+# When this list was last compared with the published membership. Re-check it against the
+# live members page before relying on it; a member that left should become "former".
+MEMBERS_LAST_REVIEWED = datetime.date(2026, 12, 3)
+FOUNDED = datetime.date(2019, 9, 23)  # UN Climate Action Summit, New York
 
-# Countries named in the LeadIT documents. Sweden and India founded LeadIT in 2019; the
-# other joining dates are demo values.
+# (name, slug, ISO country code, economy group, joined on or None when not recorded)
 COUNTRIES = [
     ("Sweden", "sweden", "SE", "developed", FOUNDED),
     ("India", "india", "IN", "developing", FOUNDED),
-    ("Argentina", "argentina", "AR", "developing", datetime.date(2021, 4, 20)),
-    ("Germany", "germany", "DE", "developed", datetime.date(2019, 12, 10)),
-    ("United Kingdom", "united-kingdom", "GB", "developed", datetime.date(2019, 12, 10)),
-    ("Netherlands", "netherlands", "NL", "developed", datetime.date(2021, 11, 4)),
-    ("Republic of Korea", "republic-of-korea", "KR", "developed", datetime.date(2021, 11, 4)),
+    ("Argentina", "argentina", "AR", "developing", None),
+    ("Austria", "austria", "AT", "developed", None),
+    ("Denmark", "denmark", "DK", "developed", None),
+    ("Finland", "finland", "FI", "developed", None),
+    ("France", "france", "FR", "developed", None),
+    ("Germany", "germany", "DE", "developed", None),
+    ("Ireland", "ireland", "IE", "developed", None),
+    ("Japan", "japan", "JP", "developed", None),
+    ("Luxembourg", "luxembourg", "LU", "developed", None),
+    ("Netherlands", "netherlands", "NL", "developed", None),
+    ("Norway", "norway", "NO", "developed", None),
+    ("Republic of Korea", "republic-of-korea", "KR", "developed", None),
+    ("South Africa", "south-africa", "ZA", "developing", None),
+    ("Switzerland", "switzerland", "CH", "developed", None),
+    ("United Kingdom", "united-kingdom", "GB", "developed", None),
 ]
 
-# Fictional companies: safe to give words to.
+# (name, slug, headquarters, sectors of the Tracker it works in)
+REAL_COMPANIES = [
+    ("Dalmia Cement", "dalmia-cement", "IN", ["cement"]),
+    ("SSAB", "ssab", "SE", ["steel"]),
+    ("LKAB", "lkab", "SE", ["steel"]),
+    ("Vattenfall", "vattenfall", "SE", []),
+    ("ThyssenKrupp", "thyssenkrupp", "DE", ["steel"]),
+    ("Mahindra Group", "mahindra-group", "IN", []),
+    ("Heidelberg Materials", "heidelberg-materials", "DE", ["cement"]),
+    ("Cementa", "cementa", "SE", ["cement"]),
+    ("Scania", "scania", "SE", ["road-transport"]),
+    ("Royal Schiphol Group", "royal-schiphol-group", "NL", ["aviation"]),
+    ("DSM", "dsm", "NL", ["chemicals"]),
+    ("Airports Council International Europe", "aci-europe", "BE", ["aviation"]),
+]
+
+CO_CHAIR_NOTE = (
+    "{name} launched LeadIT together with {other} at the UN Climate Action Summit in New "
+    "York on 23 September 2019, and co-chairs it."
+)
+REAL_NOTE = (
+    "Listed as a member of LeadIT on the {source}; this page states only that public "
+    "record. Last reviewed {reviewed:%-d %B %Y}."
+)
+
+# Fictional companies, the only organisations the demo gives words to. Their names are
+# the well-known sample names of software manuals, marked "(demo)" as well.
+DEMO_NOTE = (
+    "*Demo record (invented): {name} is a fictional company that shows how the portal "
+    "works. Nothing here is a statement by or about a real organisation.*"
+)
 COMPANIES = [
-    ("Nordhavn Steel (demo)", "nordhavn-steel-demo", "SE", ["steel"], datetime.date(2020, 12, 1)),
-    ("Deccan Cement Works (demo)", "deccan-cement-demo", "IN", ["cement"], datetime.date(2021, 3, 15)),
-    ("Atlas Aluminium (demo)", "atlas-aluminium-demo", "DE", ["aluminium"], datetime.date(2021, 6, 1)),
-    ("Pampas Chemicals (demo)", "pampas-chemicals-demo", "AR", ["chemicals"], datetime.date(2021, 9, 20)),
-    ("Han River Shipping (demo)", "han-river-shipping-demo", "KR", ["shipping"], datetime.date(2022, 2, 1)),
-    ("Polder Green Hydrogen (demo)", "polder-hydrogen-demo", "NL", ["steel", "chemicals"], datetime.date(2023, 12, 9)),
+    ("Northwind Steel (demo)", "northwind-steel-demo", "SE", ["steel"], datetime.date(2024, 3, 12)),
+    ("Contoso Cement (demo)", "contoso-cement-demo", "IN", ["cement"], datetime.date(2024, 6, 4)),
+    ("Fabrikam Aluminium (demo)", "fabrikam-aluminium-demo", "DE", ["aluminium"], datetime.date(2024, 9, 17)),
+    ("Litware Chemicals (demo)", "litware-chemicals-demo", "AR", ["chemicals"], datetime.date(2025, 2, 3)),
+    ("Tailspin Shipping (demo)", "tailspin-shipping-demo", "KR", ["shipping"], datetime.date(2025, 5, 20)),
+    ("Woodgrove Hydrogen (demo)", "woodgrove-hydrogen-demo", "NL", ["steel", "chemicals"], datetime.date(2025, 11, 14)),
 ]  # fmt: skip
+DEMO_EDITOR_EMAIL = "editor@northwind-steel.example"
+
+# Fictional companies of earlier versions of the demo (some names were close to real
+# companies'): removed when the demo is seeded again.
+RETIRED_DEMO_SLUGS = [
+    "nordhavn-steel-demo",
+    "deccan-cement-demo",
+    "atlas-aluminium-demo",
+    "pampas-chemicals-demo",
+    "han-river-shipping-demo",
+    "polder-hydrogen-demo",
+]
+
+
+def _real_description(name: str) -> str:
+    text = REAL_NOTE.format(
+        source=f"[{MEMBERS_SOURCE}]({MEMBERS_SOURCE_URL})", reviewed=MEMBERS_LAST_REVIEWED
+    )
+    if name in ("Sweden", "India"):
+        other = "India" if name == "Sweden" else "Sweden"
+        text = CO_CHAIR_NOTE.format(name=name, other=other) + "\n\n" + text
+    return text
 
 
 @transaction.atomic
@@ -112,6 +191,11 @@ def seed_demo() -> list:
         for name, date in MILESTONES
     }
 
+    Member.objects.filter(slug__in=RETIRED_DEMO_SLUGS, is_demo=False).filter(
+        name__endswith="(demo)"
+    ).delete()
+    sectors = {s.slug: s for s in Sector.objects.all()}
+
     for name, slug, country, group, joined in COUNTRIES:
         member, _ = Member.objects.update_or_create(
             slug=slug,
@@ -121,12 +205,30 @@ def seed_demo() -> list:
                 "country": country,
                 "economy_group": group,
                 "joined_on": joined,
-                "description": DEMO_NOTE,
+                "website": "",
+                "description": _real_description(name),
+                "is_demo": False,
             },
         )
         member_commitments_ensure(member=member)
 
-    sectors = {s.slug: s for s in Sector.objects.all()}
+    for name, slug, country, sector_slugs in REAL_COMPANIES:
+        member, _ = Member.objects.update_or_create(
+            slug=slug,
+            defaults={
+                "name": name,
+                "kind": Member.Kind.COMPANY,
+                "country": country,
+                "economy_group": "",
+                "joined_on": None,
+                "website": "",
+                "description": _real_description(name),
+                "is_demo": False,
+            },
+        )
+        _set_sectors(member, [sectors[s] for s in sector_slugs if s in sectors])
+        member_commitments_ensure(member=member)
+
     companies = []
     for name, slug, country, sector_slugs, joined in COMPANIES:
         member, _ = Member.objects.update_or_create(
@@ -137,37 +239,42 @@ def seed_demo() -> list:
                 "country": country,
                 "joined_on": joined,
                 "website": "https://example.org/",
-                "description": f"{name} is a fictional company used to demonstrate the portal.\n\n{DEMO_NOTE}",
+                "description": DEMO_NOTE.format(name=name),
+                "is_demo": True,
             },
         )
-        member.sectors.set([sectors[s] for s in sector_slugs if s in sectors])
+        _set_sectors(member, [sectors[s] for s in sector_slugs if s in sectors])
         member_commitments_ensure(member=member)
         companies.append(member)
 
-    # Pillar engagement: the founders lead the global forum.
-    for slug in ("sweden", "india"):
+    # Pillar engagement: only the fictional companies (which members lead or join which
+    # pillar is not public record).
+    northwind, contoso = companies[0], companies[1]
+    for member, number, role in (
+        (northwind, 1, PillarEngagement.Role.PARTICIPANT),
+        (northwind, 2, PillarEngagement.Role.LEAD),
+        (contoso, 3, PillarEngagement.Role.PARTICIPANT),
+    ):
         PillarEngagement.objects.update_or_create(
-            member=Member.objects.get(slug=slug),
-            pillar=pillars[1],
-            defaults={"role": PillarEngagement.Role.LEAD},
-        )
-    nordhavn = companies[0]
-    for number in (1, 2):
-        PillarEngagement.objects.update_or_create(
-            member=nordhavn,
+            member=member,
             pillar=pillars[number],
-            defaults={"role": PillarEngagement.Role.PARTICIPANT, "note": "Demo engagement."},
+            defaults={"role": role, "note": "Demo engagement (invented)."},
         )
 
     editor, password = demo_user_ensure(
-        email="editor@nordhavn-steel.example", first_name="Demo", last_name="Editor"
+        email=DEMO_EDITOR_EMAIL, first_name="Demo", last_name="Editor"
     )
-    MembershipRole.objects.get_or_create(user=editor, member=nordhavn)
-    _seed_nordhavn_progress(nordhavn, editor, milestones)
+    MembershipRole.objects.get_or_create(user=editor, member=northwind)
+    _seed_demo_progress(northwind, editor, milestones)
     return [(editor, password)]
 
 
-def _seed_nordhavn_progress(member: Member, editor, milestones: dict) -> None:
+def _set_sectors(member: Member, wanted: list) -> None:
+    if {s.pk for s in member.sectors.all()} != {s.pk for s in wanted}:
+        member.sectors.set(wanted)
+
+
+def _seed_demo_progress(member: Member, editor, milestones: dict) -> None:
     statuses = [
         MemberCommitment.Status.MET,
         MemberCommitment.Status.MET,
@@ -177,9 +284,12 @@ def _seed_nordhavn_progress(member: Member, editor, milestones: dict) -> None:
     for row, status in zip(
         member.commitments.order_by("commitment__order"), statuses, strict=False
     ):
-        if row.status == MemberCommitment.Status.NOT_STARTED:
+        if row.status in (
+            MemberCommitment.Status.NOT_REPORTED,
+            MemberCommitment.Status.NOT_STARTED,
+        ):
             row.status = status
-            row.evidence = "Demo evidence for this commitment."
+            row.evidence = "Demo evidence for this commitment (invented)."
             row.updated_by = editor
             row.save()
 
@@ -205,6 +315,7 @@ def _seed_nordhavn_progress(member: Member, editor, milestones: dict) -> None:
                 "status": status,
                 "published_at": published_at,
                 "author": editor,
+                "is_demo": True,
             },
         )
     ImpactStory.objects.get_or_create(
@@ -215,5 +326,6 @@ def _seed_nordhavn_progress(member: Member, editor, milestones: dict) -> None:
             "leadit_contribution": "A LeadIT dialogue introduced the two companies (demo).",
             "date": datetime.date(2024, 6, 12),
             "is_published": True,
+            "is_demo": True,
         },
     )

@@ -69,6 +69,12 @@ class Member(models.Model):
     contact_details_public = models.BooleanField(
         default=False, help_text="Show the primary contact on the public profile."
     )
+    is_demo = models.BooleanField(
+        "demo record",
+        default=False,
+        help_text="An invented organisation of the demo data; labelled “Demo record "
+        "(invented)” wherever it appears.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = MemberQuerySet.as_manager()
@@ -294,13 +300,16 @@ class Commitment(models.Model):
 
 class MemberCommitment(models.Model):
     class Status(models.TextChoices):
+        # Nothing known yet: the member has not reported on it. Never "not started",
+        # which is a statement about the member.
+        NOT_REPORTED = "not_reported", "Not reported"
         NOT_STARTED = "not_started", "Not started"
         IN_PROGRESS = "in_progress", "In progress"
         MET = "met", "Met"
 
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="commitments")
     commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="+")
-    status = models.CharField(max_length=12, choices=Status, default=Status.NOT_STARTED)
+    status = models.CharField(max_length=12, choices=Status, default=Status.NOT_REPORTED)
     evidence = models.TextField(blank=True, help_text="Markdown.")
     evidence_links = models.TextField(blank=True, help_text="One web address per line.")
     updated_at = models.DateTimeField(auto_now=True)
@@ -364,6 +373,9 @@ class ProgressUpdate(models.Model):
     body = models.TextField(help_text="Markdown.")
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
     hidden_reason = models.TextField(blank=True)
+    is_demo = models.BooleanField(
+        "demo record", default=False, help_text="Invented demo content, labelled as such."
+    )
     published_at = models.DateTimeField(null=True, blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -410,6 +422,9 @@ class ImpactStory(models.Model):
     date = models.DateField()
     evidence_link = models.URLField(blank=True)
     is_published = models.BooleanField(default=False)
+    is_demo = models.BooleanField(
+        "demo record", default=False, help_text="Invented demo content, labelled as such."
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ImpactStoryQuerySet.as_manager()

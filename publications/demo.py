@@ -12,7 +12,11 @@ contracts for difference; the Netherlands' SDE++ scheme; the European Commission
 2021 proposal that the Innovation Fund may support such contracts. The prose, the tables'
 illustrative figures and the dates of publication are the demo's own.
 
-The briefs deliver two activities of the demo's 2021 workplan (``workplan/demo.py``); the
+Everything here is labelled demo wherever it appears (list, page, PDF): titles end in
+"(demo)", the summaries and the first lines say the brief or issue is invented, and the
+briefs are not attributed to the real secretariat.
+
+The briefs are linked to two activities of the 2021 workplan (``workplan/demo.py``); the
 newsletter issue is assembled from the demo data of Q4 2021 (COP26, new members, these
 briefs, the 2021 workplan's progress). With the embedded default (eager Celery) the PDFs
 are rendered when this function's transaction commits; with a broker, by the workers.
@@ -29,11 +33,19 @@ from workplan.models import Activity
 
 from .documents import document_request_render
 from .models import Brief, NewsletterIssue, Publication, Subscriber
-from .newsletter import issue_create_for_quarter, issue_publish
+from .newsletter import issue_create_for_quarter, issue_publish, issue_title
 from .services import brief_publish
 
 D = datetime.date
-AUTHORS = "LeadIT Secretariat"
+# The briefs are invented for the demo: they are not attributed to the real secretariat.
+AUTHORS = "Demo authors (invented)"
+DEMO_TITLE = " (demo)"
+DEMO_SUMMARY = "Demo brief, written to show the portal: not a LeadIT publication. "
+DEMO_BODY_NOTE = (
+    "*Demo brief (invented): written to show how the portal publishes briefs. It is not a "
+    "LeadIT publication and its dates are the demo's own; the facts it cites are public "
+    "record, with their sources in the notes.*\n\n"
+)
 
 PROCUREMENT_BODY = """\
 ## Why public procurement matters
@@ -140,28 +152,30 @@ Commission proposed that its Innovation Fund may support contracts for differenc
 BRIEFS = [
     (
         "green-public-procurement-steel-cement",
-        "Green public procurement for steel and cement",
-        "Governments are among the largest buyers of steel and cement. Carbon limits and "
+        "Green public procurement for steel and cement" + DEMO_TITLE,
+        DEMO_SUMMARY
+        + "Governments are among the largest buyers of steel and cement. Carbon limits and "
         "award criteria in their own tenders give producers of near-zero materials a first, "
         "predictable market. This brief shows how public buyers can start, and what LeadIT "
         "members can do together.",
         D(2021, 10, 25),
         ["steel", "cement"],
         ["SE", "NL", "GB", "IN"],
-        PROCUREMENT_BODY,
+        DEMO_BODY_NOTE + PROCUREMENT_BODY,
         "Pathways to promote sustainable, green procurement to drive industry transition",
     ),
     (
         "carbon-contracts-for-difference",
-        "Carbon contracts for difference: closing the cost gap",
-        "A carbon contract for difference pays a producer the gap between the carbon price "
+        "Carbon contracts for difference: closing the cost gap" + DEMO_TITLE,
+        DEMO_SUMMARY
+        + "A carbon contract for difference pays a producer the gap between the carbon price "
         "its low-carbon plant needs and the price the market pays. This brief explains how "
         "the instrument works, what it costs the public purse and what its design must get "
         "right.",
         D(2021, 8, 31),
         ["steel", "cement", "chemicals"],
         ["DE", "NL"],
-        CCFD_BODY,
+        DEMO_BODY_NOTE + CCFD_BODY,
         "CCfD for industry transition factsheet",
     ),
 ]
@@ -171,18 +185,20 @@ NEWSLETTER_PUBLISHED_ON = D(2022, 1, 14)
 # The issue is assembled as the secretariat would have: early in the next quarter.
 NEWSLETTER_ASSEMBLED_AT = datetime.datetime(2022, 1, 10, 9, 0, tzinfo=datetime.UTC)
 NEWSLETTER_SUMMARY = (
-    "The Leadership Summit at COP26 in Glasgow, new members, two briefs and the progress of "
+    "Demo issue (invented), not a LeadIT newsletter. The Leadership Summit at COP26 in Glasgow, new members, two briefs and the progress of "
     "the 2021 workplan."
 )
 NEWSLETTER_INTRODUCTION = """\
+*Demo issue (invented): this issue shows how the portal assembles a quarter's
+newsletter. It is not a LeadIT newsletter; its fictional members and briefs are marked
+"(demo)".*
+
 Welcome to the last LeadIT newsletter of 2021.
 
 The quarter was dominated by **COP26 in Glasgow**, where the Leadership Summit brought
 LeadIT's countries and companies together. This issue gathers what happened in those three
 months: new members, the events held and coming, changes in the Industry Transition
 Tracker, the briefs we published and how far the 2021 workplan has come.
-
-*This issue is part of the portal's demonstration data.*
 """
 
 
@@ -235,7 +251,12 @@ def _newsletter(user) -> NewsletterIssue:
             user=user,
             now=NEWSLETTER_ASSEMBLED_AT,
         )
-    values = {"summary": NEWSLETTER_SUMMARY, "introduction": NEWSLETTER_INTRODUCTION}
+    values = {
+        "title": issue_title(number=issue.number, year=issue.year, quarter=issue.quarter)
+        + DEMO_TITLE,
+        "summary": NEWSLETTER_SUMMARY,
+        "introduction": NEWSLETTER_INTRODUCTION,
+    }
     if _changed(issue, values):
         for name, value in values.items():
             setattr(issue, name, value)

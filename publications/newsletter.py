@@ -593,9 +593,12 @@ def _workplan(period: Period, *, events_held: int) -> list[Draft]:
     )
     url = workplan.get_absolute_url()
     states = [p.state for p in progress.values()]
+    unrecorded = states.count("not_recorded")
+    unrecorded = f", {unrecorded} not recorded" if unrecorded else ""
     summary = (
         f"As at {_day(period.as_of)}: {states.count('met')} of {len(states)} targets met, "
-        f"{states.count('on_track')} on track, {states.count('behind')} behind. "
+        f"{states.count('on_track')} on track, {states.count('behind')} behind"
+        f"{unrecorded}. "
         f"This quarter: {len(delivered)} activit{'y' if len(delivered) == 1 else 'ies'} "
         f"delivered, {events_held} public event{'' if events_held == 1 else 's'} held."
     )
@@ -615,6 +618,12 @@ def _workplan(period: Period, *, events_held: int) -> list[Draft]:
             if state is None:
                 continue
             unit = f" {state.unit}" if state.unit else ""
+            if state.value is None:  # never "0": the value is not recorded
+                lines.append(
+                    f"- {target.label}: not recorded "
+                    f"(target {_format_number(state.threshold)}{unit})"
+                )
+                continue
             lines.append(
                 f"- {target.label}: {_format_number(state.value)} of "
                 f"{_format_number(state.threshold)}{unit} — {state.state_label.lower()}"

@@ -1,13 +1,16 @@
 """Demo data for the events app (idempotent).
 
-Facts: the Leadership Summits are held during the COPs; each summit below carries its COP's
-host city and official dates (COP25 Madrid 2–13 December 2019; COP26 Glasgow 31 October–13
-November 2021; COP27 Sharm el-Sheikh 6–20 November 2022; COP28 Dubai, where the summit on
-9 December 2023 adopted the LeadIT 2.0 mission statement; COP29 Baku 11–22 November 2024;
-COP30 Belém 10–21 November 2025; COP31 Antalya 9–20 November 2026). There was no COP in 2020
-(postponed). Sweden and India host the summits. Everything else — the exact day and hours
-(except COP28's), programmes, board meetings, their documents, working group meetings and
-the workshop — is demo content and says so.
+Facts: LeadIT holds an annual Leadership Summit, one day during the COP, hosted by its
+co-chairs Sweden and India. The summit at COP28 in Dubai on 9 December 2023 adopted the
+LeadIT 2.0 mission statement (2024–26). The COPs' host cities and dates: COP25 Madrid 2–13
+December 2019; COP26 Glasgow 31 October–13 November 2021; COP27 Sharm el-Sheikh 6–20
+November 2022; COP28 Dubai 30 November–12 December 2023; COP29 Baku 11–22 November 2024;
+COP30 Belém 10–21 November 2025. There was no COP in 2020 (postponed).
+
+Only COP28's summit day is recorded here; for the others the day shown is an approximate
+day inside the COP, and the event's description says so. Hours and programmes are
+placeholders and say so. Board meetings, their documents, working group meetings and the
+workshop are demo content: they involve only fictional demo members, never a real one.
 """
 
 import datetime
@@ -22,6 +25,8 @@ from members.models import Member
 from .models import Event, EventDocument, EventKind, WorkingGroup
 from .services import BOARD_KIND_SLUG, board_meetings_plan
 
+D = datetime.date
+
 KINDS = [
     # name, slug, requires documents
     ("Leadership summit", "leadership-summit", False),
@@ -35,46 +40,20 @@ KINDS = [
     ("Other", "other", False),
 ]
 
-# COP number, place, time zone, first and last day (the COP's, or the summit's if known).
+# COP number, place, time zone, the COP's first and last day, the summit's day, whether
+# that day is recorded (True) or an approximate day inside the COP (False).
 COPS = [
-    (25, "Madrid, Spain", "Europe/Madrid", datetime.date(2019, 12, 2), datetime.date(2019, 12, 13)),
-    (
-        26,
-        "Glasgow, United Kingdom",
-        "Europe/London",
-        datetime.date(2021, 10, 31),
-        datetime.date(2021, 11, 13),
-    ),
-    (
-        27,
-        "Sharm el-Sheikh, Egypt",
-        "Africa/Cairo",
-        datetime.date(2022, 11, 6),
-        datetime.date(2022, 11, 20),
-    ),
-    (
-        28,
-        "Dubai, United Arab Emirates",
-        "Asia/Dubai",
-        datetime.date(2023, 12, 9),
-        datetime.date(2023, 12, 9),
-    ),
-    (29, "Baku, Azerbaijan", "Asia/Baku", datetime.date(2024, 11, 11), datetime.date(2024, 11, 22)),
-    (
-        30,
-        "Belém, Brazil",
-        "America/Belem",
-        datetime.date(2025, 11, 10),
-        datetime.date(2025, 11, 21),
-    ),
-    (
-        31,
-        "Antalya, Türkiye",
-        "Europe/Istanbul",
-        datetime.date(2026, 11, 9),
-        datetime.date(2026, 11, 20),
-    ),
-]
+    (25, "Madrid, Spain", "Europe/Madrid", D(2019, 12, 2), D(2019, 12, 13), D(2019, 12, 10), False),
+    (26, "Glasgow, United Kingdom", "Europe/London", D(2021, 10, 31), D(2021, 11, 13), D(2021, 11, 9), False),
+    (27, "Sharm el-Sheikh, Egypt", "Africa/Cairo", D(2022, 11, 6), D(2022, 11, 20), D(2022, 11, 16), False),
+    (28, "Dubai, United Arab Emirates", "Asia/Dubai", D(2023, 11, 30), D(2023, 12, 12), D(2023, 12, 9), True),
+    (29, "Baku, Azerbaijan", "Asia/Baku", D(2024, 11, 11), D(2024, 11, 22), D(2024, 11, 20), False),
+    (30, "Belém, Brazil", "America/Belem", D(2025, 11, 10), D(2025, 11, 21), D(2025, 11, 18), False),
+]  # fmt: skip
+
+# Earlier versions of the demo had a summit at COP31 (November 2026): nothing about it is
+# recorded here, so it is removed when the demo is seeded again.
+RETIRED_EVENT_SLUGS = ["leadit-summit-cop31"]
 
 WORKING_GROUPS = [
     (
@@ -83,7 +62,7 @@ WORKING_GROUPS = [
         "A working group of the Technology Expert Committee on business-to-business transfer "
         "and co-development of low-carbon industrial technology, green hydrogen included. "
         "*(Demo description.)*",
-        ["sweden", "india", "germany"],
+        ["northwind-steel-demo", "fabrikam-aluminium-demo", "woodgrove-hydrogen-demo"],
         datetime.date(2026, 9, 17),
     ),
     (
@@ -91,7 +70,7 @@ WORKING_GROUPS = [
         "financing-industry-transition",
         "A working group of the Technology Expert Committee on finance for low-carbon "
         "industrial projects in emerging and developing economies. *(Demo description.)*",
-        ["sweden", "india", "united-kingdom"],
+        ["contoso-cement-demo", "litware-chemicals-demo", "tailspin-shipping-demo"],
         datetime.date(2026, 10, 14),
     ),
 ]
@@ -120,28 +99,30 @@ def seed_demo() -> list:
             )
         hosts = _members(["sweden", "india"])
 
-        for number, place, zone, first, last in COPS:
-            if number == 28:
+        Event.objects.filter(slug__in=RETIRED_EVENT_SLUGS).delete()
+        for number, place, zone, first, last, day, recorded in COPS:
+            if recorded:
                 description = (
-                    f"The LeadIT Leadership Summit at COP{number} in Dubai, hosted by India and "
-                    "Sweden on 9 December 2023, where members adopted the LeadIT 2.0 mission "
-                    "statement and its three pillars.\n\n*Demo: the hours and the programme "
-                    "shown here are placeholders.*"
+                    f"The LeadIT Leadership Summit at COP{number} in {place.split(',')[0]}, "
+                    f"hosted by India and Sweden on {day:%-d %B %Y}, where members adopted "
+                    "the LeadIT 2.0 mission statement (2024–26) and its three pillars.\n\n"
+                    "*Demo: the hours and the programme shown here are placeholders.*"
                 )
             else:
                 description = (
-                    f"The annual LeadIT Leadership Summit, held during COP{number} in {place} "
-                    f"({first:%-d %B} – {last:%-d %B %Y}), hosted by Sweden and India.\n\n"
-                    "*Demo: the dates shown are the COP's; the summit's exact day, hours and "
-                    "programme here are placeholders.*"
+                    f"The annual LeadIT Leadership Summit, a one-day meeting held during "
+                    f"COP{number} in {place} ({first:%-d %B} – {last:%-d %B %Y}), hosted by "
+                    "Sweden and India.\n\n"
+                    f"*The date shown ({day:%-d %B %Y}) is approximate: the summit's exact "
+                    "day is not recorded here. The hours and programme are placeholders.*"
                 )
             event, _ = Event.objects.update_or_create(
                 slug=f"leadit-summit-cop{number}",
                 defaults={
                     "kind": kinds["leadership-summit"],
                     "title": f"LeadIT Leadership Summit at COP{number}",
-                    "start": _at(first, 9, zone),
-                    "end": _at(last, 18, zone),
+                    "start": _at(day, 9, zone),
+                    "end": _at(day, 17, zone),
                     "time_zone": zone,
                     "location": place,
                     "format": Event.Format.HYBRID,
@@ -165,7 +146,10 @@ def seed_demo() -> list:
         )
         for month, meeting in enumerate(meetings, start=1):
             if not meeting.description:
-                meeting.description = "Monthly meeting of the LeadIT Management Board. *(Demo.)*"
+                meeting.description = (
+                    "Monthly meeting of the LeadIT Management Board. *(Demo: the dates, "
+                    "documents and papers of these meetings are invented.)*"
+                )
                 meeting.save(update_fields=["description"])
             wanted = []
             if meeting.agenda_due <= now and month not in AGENDA_MISSING:
@@ -223,10 +207,11 @@ def seed_demo() -> list:
                 "visibility": Event.Visibility.PUBLIC,
                 "capacity": 40,
                 "registration_deadline": _at(datetime.date(2027, 2, 2), 23, "Asia/Kolkata"),
-                "partners": "Demo partner organisation",
+                "partners": "Demo partner organisation (invented)",
                 "description": "A demo workshop for member delegates on roadmap design. "
                 "*Everything about this event is demo content.*",
             },
         )
-        workshop.host_members.set(_members(["india"]))
+        # Hosted by a fictional member: a real country is never made to host invented events.
+        workshop.host_members.set(_members(["contoso-cement-demo"]))
     return []

@@ -1,15 +1,21 @@
 """Demo data for the workplan app.
 
-The LeadIT 2021 Workplan is loaded whole from the seed document (shared/seeds/000_*.txt):
-its five objectives, the four pathways with every activity group and activity in order, and
-every X of the objective matrix. Titles, names, numbers and dates are the document's facts;
-the introduction and the objectives' descriptions are in our own words. The activities'
-statuses and dates are not in the document: they are plausible demo values for a plan whose
-year is over. Objective 1's three targets are live metrics counting the demo members who
-joined in 2021 (members.demo). The MEL measurements are demo values, and say so.
+History — the LeadIT 2021 Workplan, loaded whole from the seed document: its five
+objectives, the four pathways with every activity group and activity in order, and every X
+of the objective matrix. Titles, names and numbers are the document's facts; the
+introduction and the objectives' descriptions are in our own words. The period is over, so
+the page shows it as a closed period with final values. The document records no outcome,
+so the portal states none: every activity reads "Outcome not recorded", no dates are
+invented (only the COP26 deadlines the document names), the manual targets have no
+measurement ("not recorded", never 0) and the membership targets are not recorded while
+the real members' joining dates are not. The two MEL indicators carry demo values, and say
+so on the page.
 
-A draft "LeadIT 2.0" workplan for 2024–26, its objectives the three pillars, is a clearly
-marked demo sketch (staff only, since drafts are).
+The present — the LeadIT 2.0 workplan 2024–26, published: one objective per pillar of the
+mission statement adopted at COP28, targets labelled as the demo's version of the
+secretariat's plan (no value recorded: nothing is claimed as achieved), the Leadership
+Summits at COP29 and COP30 as done (linked to their events) and the rest of the plan as
+demo activities whose outcome is not recorded.
 
 Idempotent: rows are found by their natural keys and only changed (with history) when the
 seed differs from what is stored.
@@ -22,6 +28,7 @@ from django.contrib.auth import get_user_model
 from django.db import models, transaction
 
 from members.models import Member, Pillar
+from summits.models import Event
 
 from .models import (
     Activity,
@@ -36,9 +43,10 @@ from .models import (
 )
 
 D = datetime.date
-DONE, IN_PROGRESS, PLANNED, DROPPED = "done", "in_progress", "planned", "dropped"
+DONE, NOT_RECORDED = "done", "not_recorded"
 DEMO = "Demo value, not a real measurement."
 COP26 = D(2021, 10, 31)  # COP26 in Glasgow opened on 31 October 2021
+COP26_END = D(2021, 11, 13)
 
 INTRODUCTION_2021 = """\
 At the Leadership Summit of December 2020 the members of LeadIT agreed a statement on
@@ -58,8 +66,9 @@ activity serves which objective.
 Monitoring, evaluation and learning (MEL) combines counts of activities and reach with
 impact stories from members and partners.
 
-*On this portal the activities' statuses and dates are illustrative demo values; the
-objectives, activities and matrix are those of the 2021 Workplan.*
+*The objectives, activities and matrix are those of the 2021 Workplan. The document
+records no outcomes, so this page states none: activities read "Outcome not recorded" and
+targets without a recorded value read "not recorded".*
 """
 
 # (number, short title = the matrix's column heading, description in our own words)
@@ -104,15 +113,16 @@ TARGETS_2021 = [
      {"kind": "country", "economy_group": "developed"}, 3, "members", []),
     (1, "New company members", "new_members", {"kind": "company"}, 6, "members", []),
     (2, "Brief on green procurement pathways published before COP26", "", {}, 1, "brief",
-     [(D(2021, 10, 25), 1)]),
-    (4, "G20 countries covered by the Tracker", "g20_countries_covered", {}, 19,
+     []),
+    (4, "G20 countries covered by the Tracker at the end of 2021", "", {}, 19,
      "countries", []),
     (5, "Developing countries supported in their roadmapping", "", {}, 1, "countries",
-     [(D(2021, 6, 30), 0), (D(2021, 12, 15), 1)]),
+     []),
 ]  # fmt: skip
 
 # Pathway -> groups -> activities, in the document's order. Each activity:
-# (title, objective numbers marked, status, start, due, other partners, partner member slugs)
+# (title, objective numbers marked, due date (only where the document names one: at or
+# before COP26), other partners, partner member slugs)
 #
 # The extracted text keeps each row's cells as space-separated slots, so "X  X   " reads
 # as columns 1 and 3 and " X    " as column 2; every row below was read that way.
@@ -126,146 +136,166 @@ TARGETS_2021 = [
 PLAN_2021 = [
     ("Partnerships for change", [
         ("Leadership Summit at COP26", [
-            ("Summit – virtual or hybrid", [2], DONE, D(2021, 3, 1), D(2021, 11, 9), "", []),
-            ("Explore pathways to promote sustainable green procurement", [2], DONE,
-             D(2021, 2, 1), COP26, "", []),
-            ("Announce new members", [1], DONE, D(2021, 9, 1), D(2021, 11, 9), "", []),
+            ("Summit – virtual or hybrid", [2], COP26_END, "", []),
+            ("Explore pathways to promote sustainable green procurement", [2], COP26, "", []),
+            ("Announce new members", [1], COP26_END, "", []),
         ]),
         ("Industry transition dialogues and partnerships", [
-            ("India sustainable manufacturing workshop", [1], DONE, D(2021, 2, 1),
-             D(2021, 4, 30), "IEA, Swedish Embassy", ["india"]),
-            ("Net-zero in Korea", [1, 3], DONE, D(2021, 3, 1), D(2021, 6, 30), "GTC",
+            ("India sustainable manufacturing workshop", [1], None, "IEA, Swedish Embassy", ["india"]),
+            ("Net-zero in Korea", [1, 3], None, "GTC",
              ["republic-of-korea"]),
-            ("CCfD roundtable discussion", [2], DONE, D(2021, 4, 1), D(2021, 9, 30),
+            ("CCfD roundtable discussion", [2], None,
              "others", ["germany", "united-kingdom", "sweden", "netherlands"]),
             ("Climate finance for industry transition in developing countries with MI/CIF",
-             [1, 5], IN_PROGRESS, D(2021, 5, 1), D(2021, 12, 15),
+             [1, 5], None,
              "Mission Innovation, Climate Investment Funds", []),
         ]),
         ("Agenda setting", [
-            ("Swedish Embassy, EU and GIZ session at WSDS 2021 in India", [1, 2, 3, 4], DONE,
-             D(2021, 2, 10), D(2021, 2, 12), "Swedish Embassy, EU, GIZ", ["sweden"]),
-            ("UNIDO Virtual Industry dialogue", [1, 2, 3, 4], DONE, D(2021, 4, 1),
-             D(2021, 6, 30), "UNIDO", []),
+            ("Swedish Embassy, EU and GIZ session at WSDS 2021 in India", [1, 2, 3, 4], None, "Swedish Embassy, EU, GIZ", ["sweden"]),
+            ("UNIDO Virtual Industry dialogue", [1, 2, 3, 4], None, "UNIDO", []),
             ("Climate Action's Industry Transition Summit and Sustainable Innovation Forum",
-             [1, 2, 3, 4], DONE, D(2021, 6, 1), D(2021, 11, 10), "Climate Action", []),
+             [1, 2, 3, 4], None, "Climate Action", []),
             ("Potentially an observer on GCCA initiative on cement and concrete",
-             [1, 2, 3, 4], DROPPED, D(2021, 3, 1), D(2021, 12, 15), "GCCA", []),
+             [1, 2, 3, 4], None, "GCCA", []),
         ]),
     ]),
     ("Evidence for action", [
         ("Industry Transition Tracker", [
-            ("Addition of data from any new members and all G20 countries", [1, 4, 5], DONE,
-             D(2021, 1, 15), COP26, "", []),
-            ("Addition of comparison of countries and roadmaps", [4, 5], DONE, D(2021, 3, 1),
-             COP26, "", []),
-            ("Addition of regional/global roadmaps", [4, 5], IN_PROGRESS, D(2021, 6, 1),
-             D(2021, 12, 15), "", []),
+            ("Addition of data from any new members and all G20 countries", [1, 4, 5], None, "", []),
+            ("Addition of comparison of countries and roadmaps", [4, 5], None, "", []),
+            ("Addition of regional/global roadmaps", [4, 5], None, "", []),
             ("Video on how to use the Tracker and outreach activities to increase use",
-             [1, 4, 5], DONE, D(2021, 5, 1), COP26, "", []),
+             [1, 4, 5], None, "", []),
         ]),
         ("LeadIT briefs", [
-            ("Industry transition in the US", [1, 3], DONE, D(2021, 2, 1), D(2021, 5, 31),
+            ("Industry transition in the US", [1, 3], None,
              "", []),
             ("Reaching net-zero industry in South Korea through public private partnerships",
-             [3], DONE, D(2021, 3, 1), D(2021, 7, 31), "", ["republic-of-korea"]),
-            ("CCfD for industry transition factsheet", [2], DONE, D(2021, 4, 1),
-             D(2021, 8, 31), "", []),
+             [3], None, "", ["republic-of-korea"]),
+            ("CCfD for industry transition factsheet", [2], None, "", []),
             ("Technology transfer and leveraging finance for industry transition in "
-             "developing countries", [1, 3, 4, 5], DONE, D(2021, 5, 1), COP26, "", []),
+             "developing countries", [1, 3, 4, 5], None, "", []),
             ("Pathways to promote sustainable, green procurement to drive industry "
-             "transition", [2, 3], DONE, D(2021, 4, 1), D(2021, 10, 25), "", []),
-            ("Industry transition across the value chain", [2, 3], DONE, D(2021, 6, 1),
-             COP26, "", []),
+             "transition", [2, 3], None, "", []),
+            ("Industry transition across the value chain", [2, 3], None, "", []),
         ]),
     ]),
     ("Industry transition roadmaps", [
         ("Roadmap “How-To” Guide", [
-            ("Interactive guide to be completed and added to Tracker", [1, 4, 5], DONE,
-             D(2021, 1, 15), COP26, "", []),
+            ("Interactive guide to be completed and added to Tracker", [1, 4, 5], None, "", []),
         ]),
         ("Focused support to roadmap process", [
             ("Design and undertake virtual workshops in 1-2 developing countries (i.e. "
-             "India, Vietnam, Indonesia, Ethiopia)", [1, 3, 4, 5], DONE, D(2021, 3, 1),
-             D(2021, 11, 30), "", ["india"]),
+             "India, Vietnam, Indonesia, Ethiopia)", [1, 3, 4, 5], None, "", ["india"]),
             ("Where possible take forward discussions to engage on and support a "
-             "roadmapping process", [1, 5], IN_PROGRESS, D(2021, 6, 1), D(2021, 12, 31),
+             "roadmapping process", [1, 5], None,
              "", []),
-            ("Commissioning work on gap analyses", [1, 3, 4, 5], IN_PROGRESS, D(2021, 7, 1),
-             D(2021, 12, 31), "", []),
+            ("Commissioning work on gap analyses", [1, 3, 4, 5], None, "", []),
         ]),
     ]),
     ("Core secretariat activities", [
         ("Management Board meetings", [
-            ("Monthly meetings, with dates set for year in advance", [], DONE, D(2021, 1, 1),
-             D(2021, 12, 31), "", []),
+            ("Monthly meetings, with dates set for year in advance", [], None, "", []),
             ("Agenda and documentation sent 1 week in advance, minutes sent 1 week after",
-             [], DONE, D(2021, 1, 1), D(2021, 12, 31), "", []),
+             [], None, "", []),
         ]),
         ("Membership management and TEC meetings", [
             ("Explore the idea of working groups within the TEC meetings to share their "
-             "respective experiences", [], DONE, D(2021, 1, 15), D(2021, 6, 30), "", []),
+             "respective experiences", [], None, "", []),
             ("Possible groups: low carbon technology transfer including potential of green "
-             "hydrogen for industry transition; financing industry transition", [],
-             IN_PROGRESS, D(2021, 4, 1), D(2021, 12, 31), "", []),
-            ("Regular country meetings and company meetings, as appropriate", [], DONE,
-             D(2021, 1, 1), D(2021, 12, 31), "", []),
+             "hydrogen for industry transition; financing industry transition", [], None, "", []),
+            ("Regular country meetings and company meetings, as appropriate", [], None, "", []),
         ]),
         ("Newsletter and website", [
-            ("Quarterly newsletter", [], DONE, D(2021, 1, 1), D(2021, 12, 31), "", []),
-            ("Develop the website www.industrytransition.org/", [], DONE, D(2021, 1, 1),
-             D(2021, 12, 31), "", []),
+            ("Quarterly newsletter", [], None, "", []),
+            ("Develop the website www.industrytransition.org/", [], None, "", []),
         ]),
     ]),
 ]  # fmt: skip
 
+MEL_DEMO_NOTE = "*Demo values, invented to show the chart: not real measurements.*"
 MEL_2021 = [
     ("Tracker visits", "visits",
-     "Visits to the Industry Transition Tracker pages: the reach of the evidence.",
+     "Visits to the Industry Transition Tracker pages: the reach of the evidence.\n\n"
+     + MEL_DEMO_NOTE,
      [(D(2021, 3, 31), 1800), (D(2021, 6, 30), 2600), (D(2021, 9, 30), 3900),
       (D(2021, 12, 31), 5200)]),
     ("Participants in LeadIT events", "people",
-     "People taking part in the events LeadIT organised or co-organised.",
+     "People taking part in the events LeadIT organised or co-organised.\n\n"
+     + MEL_DEMO_NOTE,
      [(D(2021, 3, 31), 120), (D(2021, 6, 30), 310), (D(2021, 9, 30), 450),
       (D(2021, 12, 31), 980)]),
 ]  # fmt: skip
 
-DEMO_2_0_NOTE = "*Demo: a sketch for trying the portal, not the secretariat's plan for LeadIT 2.0.*"
-INTRODUCTION_2_0 = f"""\
-{DEMO_2_0_NOTE}
+TITLE_2_0 = "LeadIT 2.0 workplan 2024–26"
+INTRODUCTION_2_0 = """\
+At the Leadership Summit at COP28 in Dubai on 9 December 2023 the members adopted the
+LeadIT 2.0 mission statement. Its vision: by 2030, industry on a path in line with the
+Paris Agreement, towards a just and equitable transition and net-zero emissions by 2050.
+Until the end of 2026 the work is organised in three pillars; this plan takes each pillar
+as an objective, so the objective matrix shows which activity serves which pillar.
 
-LeadIT 2.0 (2024–26) organises the work in three pillars. This draft takes each pillar as
-an objective, so the matrix shows which activity serves which pillar.
+Members commit to **support** industry transitions (ambitious emission reductions, the
+LeadIT mission and vision), to **engage** (in a pillar, at the annual Leadership Summit at
+minister or CEO level, with the secretariat and each other) and to **promote** them (along
+value chains, and by reporting progress at key milestones such as the COPs).
+
+*Demo: the targets and the activities marked "(demo)" are this portal's example of the
+secretariat's plan, not its actual plan. No value is recorded for them and nothing is
+claimed as achieved.*
 """
-SHORT_PILLAR_TITLES = {1: "Global forum", 2: "Technology transfer", 3: "Transition partnerships"}
-PLAN_2_0 = [
-    ("Partnerships for change", [
-        ("Leadership Summit (demo)", [
-            ("Leadership Summit at COP29 (demo)", [1], DONE, D(2024, 6, 1), D(2024, 11, 15)),
-            ("Leadership Summit at COP30 (demo)", [1, 3], DONE, D(2025, 5, 1),
-             D(2025, 11, 14)),
-            ("Leadership Summit at COP31 (demo)", [1, 2, 3], IN_PROGRESS, D(2026, 5, 1),
-             D(2026, 11, 13)),
-        ]),
-        ("Partnership platforms (demo)", [
-            ("Map technical and financial assistance for one partner country (demo)", [3],
-             IN_PROGRESS, D(2025, 9, 1), D(2026, 10, 31)),
-        ]),
-    ]),
-    ("Evidence for action", [
-        ("Technology co-development (demo)", [
-            ("Business-to-business exchange on low-carbon steel (demo)", [2], PLANNED,
-             D(2026, 9, 1), D(2026, 12, 15)),
-            ("Brief on technology transfer instruments (demo)", [1, 2], PLANNED,
-             D(2026, 10, 1), D(2026, 12, 31)),
-        ]),
-    ]),
+# (pillar number, short title, description in our own words)
+OBJECTIVES_2_0 = [
+    (1, "Global forum",
+     "Keep a space for dialogue between governments and industry at the annual Leadership "
+     "Summit and other high-level events; stay aligned with multilateral processes such as "
+     "the COP presidencies; equip members by sharing knowledge; monitor how fast the "
+     "transition moves."),
+    (2, "Technology transfer",
+     "Help members transfer, demonstrate and develop low-carbon industrial technology "
+     "together, business to business, and build national capacity for innovation, with "
+     "research institutes and existing innovation partnerships where that helps."),
+    (3, "Transition partnerships",
+     "Support members that set up industry transition partnerships: tailored help for "
+     "emerging and developing economies that maps, coordinates and strengthens the "
+     "technical and financial assistance on offer, towards a pipeline of bankable "
+     "low-carbon industrial projects."),
 ]  # fmt: skip
 TARGETS_2_0 = [
-    (1, "Progress updates from members (demo target)", "progress_updates_received", {}, 6,
-     "updates", []),
-    (3, "Country partnerships set up (demo target)", "", {}, 3, "partnerships",
-     [(D(2025, 6, 30), 0), (D(2026, 6, 30), 1)]),
+    (1, "Members reporting progress at a COP milestone (demo target)", "", {}, 10,
+     "members", []),
+    (2, "Technology co-development exchanges held (demo target)", "", {}, 4, "exchanges",
+     []),
+    (3, "Industry transition partnerships set up (demo target)", "", {}, 2,
+     "partnerships", []),
+]  # fmt: skip
+# Pathway (one per pillar) -> groups -> activities:
+# (title, objectives marked, status, due, partners, member slugs, event slugs)
+PLAN_2_0 = [
+    ("Pillar 1: Global forum for a just and equitable industry transition", [
+        ("Leadership Summits", [
+            ("Leadership Summit at COP29, Baku", [1], DONE, None, "", [],
+             ["leadit-summit-cop29"]),
+            ("Leadership Summit at COP30, Belém", [1], DONE, None, "", [],
+             ["leadit-summit-cop30"]),
+        ]),
+        ("Knowledge sharing (demo)", [
+            ("Briefs and Tracker updates on the pace of the transition (demo)", [1, 2],
+             NOT_RECORDED, None, "", [], []),
+        ]),
+    ]),
+    ("Pillar 2: Technology transfer and co-development", [
+        ("Technology co-development (demo)", [
+            ("Business-to-business exchange on low-carbon steel (demo)", [2], NOT_RECORDED,
+             None, "", ["northwind-steel-demo", "fabrikam-aluminium-demo"], []),
+        ]),
+    ]),
+    ("Pillar 3: Industry transition partnerships for coordinated multilateral assistance", [
+        ("Partnership support (demo)", [
+            ("Map technical and financial assistance for one partner country (demo)", [3],
+             NOT_RECORDED, None, "", [], []),
+        ]),
+    ]),
 ]  # fmt: skip
 
 
@@ -333,20 +363,20 @@ def _plan(workplan: Workplan, objectives: dict[int, Objective], plan, lead) -> N
                 ActivityGroup, {"pathway": pathway, "title": group_title}, {"order": group_order}
             )
             for order, row in enumerate(activities):
-                title, marks, status, start, due, *rest = row
-                partners, member_slugs = rest if rest else ("", [])
+                title, marks, status, due, partners, member_slugs, event_slugs = row
                 activity = _upsert(
                     Activity,
                     {"group": group, "title": title},
                     {
                         "order": order,
                         "status": status,
-                        "start_date": start,
+                        "start_date": None,
                         "due_date": due,
                         "partners": partners,
                         "lead": lead,
                     },
                 )
+                _set_if_changed(activity.events, list(Event.objects.filter(slug__in=event_slugs)))
                 _set_if_changed(activity.objectives, [objectives[n] for n in marks])
                 _set_if_changed(
                     activity.partner_members,
@@ -392,44 +422,56 @@ def seed_demo() -> list:
         ],
     )
     _targets(objectives, TARGETS_2021)
-    _plan(plan_2021, objectives, PLAN_2021, lead)
+    _plan(plan_2021, objectives, _as_history(PLAN_2021), lead)
     _indicators(plan_2021, MEL_2021)
 
-    pillars = list(Pillar.objects.order_by("number"))
     plan_2_0 = _upsert(
         Workplan,
         {"slug": "leadit-2-0-2024-26"},
         {
-            "title": "LeadIT 2.0 workplan 2024–26 (demo draft)",
+            "title": TITLE_2_0,
             "period_start": D(2024, 1, 1),
             "period_end": D(2026, 12, 31),
-            "status": Workplan.Status.DRAFT,
+            "status": Workplan.Status.PUBLISHED,
             "introduction": INTRODUCTION_2_0,
         },
     )
-    _set_if_changed(plan_2_0.pillars, pillars)
+    pillars = {p.number: p for p in Pillar.objects.all()}
+    _set_if_changed(plan_2_0.pillars, list(pillars.values()))
     objectives_2_0 = _objectives(
         plan_2_0,
         [
-            (
-                pillar.number,
-                SHORT_PILLAR_TITLES.get(pillar.number, pillar.title[:100]),
-                f"Pillar {pillar.number}: {pillar.title}. {DEMO_2_0_NOTE}",
-                {"due_date": D(2026, 12, 31), "due_event": ""},
-            )
-            for pillar in pillars
+            (number, title, text, {"due_date": D(2026, 12, 31), "due_event": ""})
+            for number, title, text in OBJECTIVES_2_0
+            if number in pillars
         ],
     )
-    if objectives_2_0:
-        _targets(objectives_2_0, [t for t in TARGETS_2_0 if t[0] in objectives_2_0])
-        _plan(
-            plan_2_0,
-            objectives_2_0,
-            [
-                (pathway, [(g, [a for a in acts if set(a[1]) <= set(objectives_2_0)])
-                           for g, acts in groups])
-                for pathway, groups in PLAN_2_0
-            ],
-            lead,
-        )  # fmt: skip
+    # Rows of earlier versions of the demo's 2.0 plan that this one no longer has.
+    ImpactPathway.objects.filter(workplan=plan_2_0).exclude(
+        title__in=[pathway for pathway, _ in PLAN_2_0]
+    ).delete()
+    ObjectiveTarget.objects.filter(objective__workplan=plan_2_0).exclude(
+        label__in=[row[1] for row in TARGETS_2_0]
+    ).delete()
+    _targets(objectives_2_0, [t for t in TARGETS_2_0 if t[0] in objectives_2_0])
+    _plan(
+        plan_2_0,
+        objectives_2_0,
+        [
+            (pathway, [(g, [a for a in acts if set(a[1]) <= set(objectives_2_0)])
+                       for g, acts in groups])
+            for pathway, groups in PLAN_2_0
+        ],
+        lead,
+    )  # fmt: skip
     return []
+
+
+def _as_history(plan):
+    """The 2021 rows in the shape ``_plan`` takes: outcome not recorded, no events."""
+    return [
+        (pathway, [(group, [(title, marks, NOT_RECORDED, due, partners, slugs, [])
+                            for title, marks, due, partners, slugs in activities])
+                   for group, activities in groups])
+        for pathway, groups in plan
+    ]  # fmt: skip

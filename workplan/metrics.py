@@ -1,6 +1,11 @@
 """Live objective targets: a small registry of metrics computed from the portal's own data,
 and the progress of a target (value, threshold, met / on track / behind).
 
+A value that is not recorded (a manual target never measured, a metric whose data is
+incomplete) is "Not recorded", never 0. Once a workplan's period is over its targets show
+their final state instead: "Final: met" or "Final: not met" (or "Not recorded"), never
+"On track" or "Behind". Demo records (``is_demo``) never count towards a metric.
+
 A metric is a function of a workplan (its period) and the target's options. The metrics of
 the lower layers (members, tracker) are registered here; a HIGHER app registers its own in
 its ``AppConfig.ready()`` (workplan must never import it):
@@ -17,15 +22,27 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
-from django.db.models import Max, Q
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from .models import ObjectiveTarget, TargetMeasurement, Workplan
 
-MetricValue = Decimal | int
-State = Literal["met", "on_track", "behind"]
+MetricValue = Decimal | int | None  # None: not recorded
+State = Literal["met", "on_track", "behind", "not_met", "not_recorded"]
 
-STATE_LABELS: dict[str, str] = {"met": "Met", "on_track": "On track", "behind": "Behind"}
+STATE_LABELS: dict[str, str] = {
+    "met": "Met",
+    "on_track": "On track",
+    "behind": "Behind",
+    "not_met": "Not met",
+    "not_recorded": "Not recorded",
+}
+# A closed period's targets: their final state.
+FINAL_STATE_LABELS: dict[str, str] = {
+    "met": "Final: met",
+    "not_met": "Final: not met",
+    "not_recorded": "Not recorded",
+}
 
 
 @dataclass(frozen=True)
@@ -87,7 +104,7 @@ def metric_options_errors(key: str, options: object) -> list[str]:
 
 @dataclass(frozen=True)
 class TargetProgress:
-    value: Decimal
+    value: Decimal | None  # None: not recorded
     threshold: Decimal
     unit: str
     state: State
@@ -95,10 +112,16 @@ class TargetProgress:
     fraction: float  # value / threshold, between 0 and 1
     source: Literal["metric", "manual"]
     measured_on: date | None  # the latest measurement's date; None for a live metric
+    closed: bool = False  # the workplan's period is over: a final state
+    period_end: date | None = None
 
     @property
     def percent(self) -> int:
         return round(self.fraction * 100)
+
+    @property
+    def recorded(self) -> bool:
+        return self.value is not None
 
 
 def elapsed_fraction(workplan: Workplan, today: date) -> float:
@@ -113,31 +136,43 @@ def elapsed_fraction(workplan: Workplan, today: date) -> float:
 
 def progress_of(
     *,
-    value: Decimal | int,
+    value: Decimal | int | None,
     threshold: Decimal,
     unit: str = "",
     elapsed: float,
     source: Literal["metric", "manual"],
     measured_on: date | None = None,
+    closed: bool = False,
+    period_end: date | None = None,
 ) -> TargetProgress:
-    value = Decimal(value)
+    """The state of a target: ``value`` None is "not recorded"; ``closed`` (the period is
+    over) gives a final state, met or not met, instead of on track / behind."""
     threshold = Decimal(threshold)
-    ratio = float(value / threshold) if threshold > 0 else 1.0
-    if value >= threshold:
-        state: State = "met"
-    elif ratio >= elapsed:
-        state = "on_track"
+    if value is None:
+        state: State = "not_recorded"
+        ratio = 0.0
     else:
-        state = "behind"
+        value = Decimal(value)
+        ratio = float(value / threshold) if threshold > 0 else 1.0
+        if value >= threshold:
+            state = "met"
+        elif closed:
+            state = "not_met"
+        elif ratio >= elapsed:
+            state = "on_track"
+        else:
+            state = "behind"
     return TargetProgress(
         value=value,
         threshold=threshold,
         unit=unit,
         state=state,
-        state_label=STATE_LABELS[state],
+        state_label=(FINAL_STATE_LABELS if closed else STATE_LABELS)[state],
         fraction=max(0.0, min(1.0, ratio)),
         source=source,
         measured_on=measured_on,
+        closed=closed,
+        period_end=period_end if closed else None,
     )
 
 
@@ -162,6 +197,7 @@ class _Computer:
         self, target: ObjectiveTarget, workplan: Workplan, latest: TargetMeasurement | None
     ) -> TargetProgress:
         elapsed = elapsed_fraction(workplan, self.today)
+        closed = workplan.is_closed_on(self.today)
         if target.metric and target.metric in METRICS:
             return progress_of(
                 value=self.metric_value(workplan, target.metric, target.metric_options),
@@ -169,16 +205,20 @@ class _Computer:
                 unit=target.unit,
                 elapsed=elapsed,
                 source="metric",
+                closed=closed,
+                period_end=workplan.period_end,
             )
         # A manual target (or one whose metric's app is not installed): the latest
-        # measurement counts; none yet means 0.
+        # measurement counts; none yet means not recorded (never 0).
         return progress_of(
-            value=latest.value if latest else 0,
+            value=latest.value if latest else None,
             threshold=target.threshold,
             unit=target.unit,
             elapsed=elapsed,
             source="manual",
             measured_on=latest.date if latest else None,
+            closed=closed,
+            period_end=workplan.period_end,
         )
 
 
@@ -237,17 +277,25 @@ def workplan_progress(
 # --- Built-in metrics (members and tracker: lower layers, safe to import) ----------------
 
 
-def _new_members(workplan: Workplan, options: dict) -> int:
+def _new_members(workplan: Workplan, options: dict) -> int | None:
+    """Real members (never demo records) who joined in the period; None (not recorded)
+    when a real member of that kind has no recorded joining date: it may have joined in
+    the period, so any count could be wrong."""
     from members.models import Member
 
-    members = Member.objects.public().filter(
-        joined_on__gte=workplan.period_start, joined_on__lte=workplan.period_end
-    )
+    members = Member.objects.public().filter(is_demo=False)
     if options.get("kind"):
         members = members.filter(kind=options["kind"])
     if options.get("economy_group"):
         members = members.filter(economy_group=options["economy_group"])
-    return members.count()
+    counts = members.aggregate(
+        undated=Count("pk", filter=Q(joined_on__isnull=True)),
+        joined=Count(
+            "pk",
+            filter=Q(joined_on__gte=workplan.period_start, joined_on__lte=workplan.period_end),
+        ),
+    )
+    return None if counts["undated"] else counts["joined"]
 
 
 def _roadmaps_added(workplan: Workplan, options: dict) -> int:
@@ -263,7 +311,8 @@ def _roadmaps_added(workplan: Workplan, options: dict) -> int:
 
 def _g20_countries_covered(workplan: Workplan, options: dict) -> int:
     """G20 countries with at least one roadmap or target in the tracker (today's coverage,
-    not limited to the period: coverage is a state, not a flow)."""
+    not limited to the period: coverage is a state, not a flow). Today's coverage is not a
+    closed period's final value: a past period's target is better measured by hand."""
     from tracker.groups import group_countries
     from tracker.models import Roadmap, Target
 
@@ -285,6 +334,7 @@ def _progress_updates_received(workplan: Workplan, options: dict) -> int:
 
     return (
         ProgressUpdate.objects.published()
+        .filter(is_demo=False, member__is_demo=False)
         .filter(
             published_at__date__gte=workplan.period_start,
             published_at__date__lte=workplan.period_end,
@@ -297,7 +347,11 @@ def _impact_stories(workplan: Workplan, options: dict) -> int:
     from members.models import ImpactStory
 
     return ImpactStory.objects.filter(
-        is_published=True, date__gte=workplan.period_start, date__lte=workplan.period_end
+        is_demo=False,
+        member__is_demo=False,
+        is_published=True,
+        date__gte=workplan.period_start,
+        date__lte=workplan.period_end,
     ).count()
 
 

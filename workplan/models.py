@@ -1,10 +1,13 @@
 """Workplans: objectives with measurable targets, impact pathways, activity groups and
 activities, the objective matrix (which activity serves which objective) and MEL."""
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 
@@ -51,6 +54,14 @@ class Workplan(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("workplan:detail", kwargs={"slug": self.slug})
+
+    def is_closed_on(self, day: date) -> bool:
+        """Whether the period is over on ``day``: its targets then show final values."""
+        return self.period_end < day
+
+    @property
+    def is_closed(self) -> bool:
+        return self.is_closed_on(timezone.localdate())
 
 
 class Objective(models.Model):
@@ -161,6 +172,8 @@ class Activity(models.Model):
         IN_PROGRESS = "in_progress", "In progress"
         DONE = "done", "Done"
         DROPPED = "dropped", "Dropped"
+        # A closed period's activity whose outcome the portal has no record of.
+        NOT_RECORDED = "not_recorded", "Outcome not recorded"
 
     group = models.ForeignKey(ActivityGroup, on_delete=models.CASCADE, related_name="activities")
     title = models.CharField(max_length=300)

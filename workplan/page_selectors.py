@@ -101,6 +101,7 @@ class WorkplanPage:
     last_updated: datetime
     activity_count: int
     status_counts: list[tuple[str, int]] = field(default_factory=list)  # (label, count)
+    closed: bool = False  # the period is over: targets show final values
 
 
 def _pathways(workplan: Workplan, activities: QuerySet[Activity]) -> list[PathwayRows]:
@@ -200,6 +201,7 @@ def workplan_page(*, slug: str, user, today: date | None = None) -> WorkplanPage
         stories=stories,
         last_updated=last_updated,
         activity_count=len(all_activities),
+        closed=workplan.is_closed_on(today or timezone.localdate()),
         status_counts=[(Activity.Status(status).label, n) for status, n in counts.items() if n],
     )
 

@@ -56,7 +56,12 @@ EXPORT_COLUMNS = [
     "status",
     "website",
     "profile_url",
+    "demo_record",
 ]
+
+# The CSV's demo_record column: a fictional organisation of the demo data, or a real member.
+DEMO_RECORD = "Demo record (invented)"
+REAL_RECORD = "no"
 
 
 def member_export_csv(request: HttpRequest) -> HttpResponse:
@@ -83,6 +88,7 @@ def member_export_csv(request: HttpRequest) -> HttpResponse:
             member.get_status_display(),
             member.website,
             request.build_absolute_uri(member.get_absolute_url()),
+            DEMO_RECORD if member.is_demo else REAL_RECORD,
         ]
         writer.writerow([escape_formula(value) for value in row])
     return response

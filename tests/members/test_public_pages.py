@@ -452,7 +452,7 @@ def test_profile_groups_commitments_by_category_with_status_as_text(client):
     text = _text(html)
     assert (
         "Support industry transitions Endorse the vision Status: In progress "
-        "Engage on industry transitions Join a pillar Status: Not started "
+        "Engage on industry transitions Join a pillar Status: Not reported "
         "Promote industry transitions Report progress Status: Met Reported at COP28."
     ) in text
     assert "Reported at <em>COP28</em>." in html
@@ -705,4 +705,5 @@ def test_member_export_csv_holds_exactly_the_filtered_list_with_formulae_escaped
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows[0][:3] == ["name", "kind", "country_code"]
     assert [row[0] for row in rows[1:]] == ["'=HYPERLINK(1) Demo"]
-    assert rows[1][-1] == "http://testserver/members/formula-demo/"
+    assert rows[0][-2:] == ["profile_url", "demo_record"]
+    assert rows[1][-2:] == ["http://testserver/members/formula-demo/", "no"]

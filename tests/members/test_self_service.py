@@ -274,7 +274,7 @@ def test_commitments_evidence_link_that_is_not_a_web_address_is_refused(editor_c
 
     page = response.content.decode()
     assert "Line 2, “javascript:alert(1)”, is not a web address" in page
-    assert member.commitments.get().status == MemberCommitment.Status.NOT_STARTED
+    assert member.commitments.get().status == MemberCommitment.Status.NOT_REPORTED
 
 
 # --- Pillars ------------------------------------------------------------------------------
@@ -699,8 +699,8 @@ def test_commitments_form_with_another_members_row_id_answers_404(
 
     assert response.status_code == 404
     theirs.refresh_from_db()
-    assert theirs.status == MemberCommitment.Status.NOT_STARTED
-    assert member.commitments.get().status == MemberCommitment.Status.NOT_STARTED
+    assert theirs.status == MemberCommitment.Status.NOT_REPORTED
+    assert member.commitments.get().status == MemberCommitment.Status.NOT_REPORTED
     assert any(
         f"member commitment {theirs.pk}" in r.getMessage()
         for r in caplog.records

@@ -77,7 +77,12 @@ def test_demo_publishes_two_briefs_and_a_newsletter_with_their_pdfs(
     }
     procurement = briefs["green-public-procurement-steel-cement"]
     assert procurement.is_published
-    assert procurement.authors == "LeadIT Secretariat"
+    # Invented briefs: labelled in the title, the summary and the text, not attributed to
+    # the real secretariat.
+    assert procurement.authors == "Demo authors (invented)"
+    for publication in Publication.objects.all():
+        assert publication.title.endswith("(demo)")
+        assert "not a LeadIT" in publication.summary
     assert procurement.activity.group.pathway.workplan.slug == "2021"
     assert {s.slug for s in procurement.sectors.all()} == {"steel", "cement"}
     for brief in briefs.values():
@@ -98,10 +103,13 @@ def test_demo_publishes_two_briefs_and_a_newsletter_with_their_pdfs(
             content = handle.read()
         assert content.startswith(b"%PDF")
         assert len(PdfReader(io.BytesIO(content)).pages) == document.page_count >= 2
+        first_page = PdfReader(io.BytesIO(content)).pages[0].extract_text()
+        assert "demo" in first_page.lower(), first_page[:300]
 
     # The public pages show them.
     archive = client.get("/publications/").content.decode()
-    assert "Green public procurement for steel and cement" in archive
+    assert "Green public procurement for steel and cement (demo)" in archive
+    assert "Demo brief, written to show the portal: not a LeadIT publication." in archive
     assert "/publications/newsletter-2021-q4.pdf" in archive
     pdf = client.get("/publications/carbon-contracts-for-difference.pdf")
     assert pdf.status_code == 200

@@ -371,7 +371,10 @@ def test_admin_activity_import_shows_each_bad_row_and_writes_nothing(staff_clien
     page = response.content.decode()
     assert "Some rows failed to validate" in page
     assert "The due date 2021-04-01 is before the start date 2021-05-01." in page
-    assert "Unknown status “finished”: use planned, in progress, done, dropped." in page
+    assert (
+        "Unknown status “finished”: use planned, in progress, done, dropped, outcome not recorded."
+        in page
+    )
     assert "The lead “not-an-address” is not an e-mail address." in page
     assert "No staff user has the e-mail address “nobody@example.org”." in page
     assert "Objective 1: write X or leave the cell blank, not “yes”." in page

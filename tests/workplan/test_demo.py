@@ -1,4 +1,5 @@
-"""The workplan demo: the whole 2021 Workplan from the seed document, idempotent."""
+"""The workplan demo: the whole 2021 Workplan from the seed document as a closed period,
+the published LeadIT 2.0 workplan 2024–26, idempotent."""
 
 import datetime
 
@@ -6,9 +7,18 @@ import pytest
 
 import leadit.demo
 import members.demo
+import summits.demo
 from workplan import demo
 from workplan.metrics import workplan_progress
-from workplan.models import Activity, ActivityGroup, ImpactPathway, Objective, Workplan
+from workplan.models import (
+    Activity,
+    ActivityGroup,
+    ImpactPathway,
+    Objective,
+    ObjectiveTarget,
+    TargetMeasurement,
+    Workplan,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +33,7 @@ def _demo_logins_in_tmp(tmp_path, monkeypatch):
 def _seed():
     leadit.demo.seed_demo()
     members.demo.seed_demo()
+    summits.demo.seed_demo()
     demo.seed_demo()
 
 
@@ -42,6 +53,8 @@ def _counts():
         Activity.objectives.through.objects.count(),
         Activity.history.count(),
         Objective.history.count(),
+        ObjectiveTarget.objects.count(),
+        TargetMeasurement.objects.count(),
     )
 
 
@@ -77,40 +90,65 @@ def test_demo_loads_the_whole_2021_workplan():
     korea = Activity.objects.get(title="Net-zero in Korea")
     assert sorted(o.number for o in korea.objectives.all()) == [1, 3]
     assert korea.partners == "GTC"
-    done = Activity.objects.filter(group__pathway__workplan=plan, status="done").count()
-    assert done > 32 / 2
+    # The document records no outcome: none is invented.
+    statuses = set(
+        Activity.objects.filter(group__pathway__workplan=plan).values_list("status", flat=True)
+    )
+    assert statuses == {Activity.Status.NOT_RECORDED}
+    assert not Activity.objects.filter(group__pathway__workplan=plan, start_date__isnull=False)
     assert plan.indicators.count() == 2
     assert all(
         m.note.startswith("Demo value") for i in plan.indicators.all() for m in i.measurements.all()
     )
 
 
-def test_demo_objective_1_targets_count_the_demo_members_live():
+def test_demo_2021_targets_are_final_or_not_recorded_never_behind_or_zero():
     _seed()
     plan = Workplan.objects.get(slug="2021")
 
-    progress = workplan_progress(plan, today=datetime.date(2022, 1, 1))
+    progress = workplan_progress(plan, today=datetime.date(2026, 12, 3))
 
+    # The real members' joining dates are not recorded (only the founders'), and the
+    # invented members never count: the membership targets are not recorded.
     by_label = {t.label: progress[t.pk] for t in plan.objectives.get(number=1).targets.all()}
-    assert {label: p.value for label, p in by_label.items()} == {
-        "New developing-country members": 1,  # Argentina
-        "New developed-country members": 2,  # Netherlands, Korea
-        "New company members": 3,
-    }
+    assert {p.value for p in by_label.values()} == {None}
     assert {p.source for p in by_label.values()} == {"metric"}
-    assert {p.state for p in by_label.values()} == {"behind"}
+    states = {p.state for p in progress.values()}
+    assert states <= {"met", "not_met", "not_recorded"}
+    assert "behind" not in states and "on_track" not in states
+    assert all(p.closed for p in progress.values())
+    assert not any(p.value == 0 for p in progress.values())
 
 
-def test_demo_has_a_staff_only_2_0_draft_linked_to_the_pillars():
+def test_demo_2_0_workplan_is_published_with_one_objective_per_pillar():
     _seed()
 
-    draft = Workplan.objects.get(slug="leadit-2-0-2024-26")
-    assert draft.status == Workplan.Status.DRAFT
-    assert "demo" in draft.title.lower()
-    assert draft.pillars.count() == 3
-    assert [o.number for o in draft.objectives.all()] == [1, 2, 3]
-    assert Activity.objects.filter(group__pathway__workplan=draft).count() == 6
-    assert all("(demo)" in a.title for a in Activity.objects.filter(group__pathway__workplan=draft))
+    plan = Workplan.objects.get(slug="leadit-2-0-2024-26")
+    assert plan.status == Workplan.Status.PUBLISHED
+    assert plan.title == "LeadIT 2.0 workplan 2024–26"
+    assert "9 December 2023" in plan.introduction
+    assert plan.pillars.count() == 3
+    assert [o.short_title for o in plan.objectives.all()] == [
+        "Global forum",
+        "Technology transfer",
+        "Transition partnerships",
+    ]
+    # Targets are the demo's version of the plan: labelled, and no value is invented.
+    targets = ObjectiveTarget.objects.filter(objective__workplan=plan)
+    assert targets.count() == 3
+    assert all("(demo target)" in t.label for t in targets)
+    assert not TargetMeasurement.objects.filter(target__in=targets).exists()
+    activities = Activity.objects.filter(group__pathway__workplan=plan)
+    done = activities.filter(status=Activity.Status.DONE)
+    assert {a.title for a in done} == {
+        "Leadership Summit at COP29, Baku",
+        "Leadership Summit at COP30, Belém",
+    }
+    assert {e.slug for a in done for e in a.events.all()} == {
+        "leadit-summit-cop29",
+        "leadit-summit-cop30",
+    }
+    assert all("(demo)" in a.title for a in activities.exclude(status=Activity.Status.DONE))
 
 
 def test_demo_seeding_twice_changes_nothing():

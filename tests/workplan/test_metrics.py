@@ -38,11 +38,12 @@ def members_2021():
     MemberFactory(economy_group=Member.EconomyGroup.DEVELOPED, joined_on=D(2021, 6, 1))
     CompanyMemberFactory(joined_on=D(2021, 3, 1))
     CompanyMemberFactory(joined_on=D(2021, 4, 1), status=Member.Status.FORMER)
-    # Outside the period, without a date, or prospective.
+    # Outside the period, prospective, or a demo record (invented: never counted).
     MemberFactory(economy_group=Member.EconomyGroup.DEVELOPING, joined_on=D(2020, 12, 31))
     MemberFactory(economy_group=Member.EconomyGroup.DEVELOPED, joined_on=D(2022, 1, 1))
-    MemberFactory(economy_group=Member.EconomyGroup.DEVELOPED, joined_on=None)
     CompanyMemberFactory(joined_on=D(2021, 5, 1), status=Member.Status.PROSPECTIVE)
+    CompanyMemberFactory(joined_on=D(2021, 5, 1), is_demo=True)
+    MemberFactory(joined_on=None, is_demo=True)
 
 
 def _value(key, workplan, **options):
@@ -55,6 +56,20 @@ def test_new_members_counts_members_joined_in_period_by_kind_and_group(workplan,
     assert _value("new_members", workplan, kind="company") == 2
     assert _value("new_members", workplan, kind="country", economy_group="developing") == 2
     assert _value("new_members", workplan, kind="country", economy_group="developed") == 1
+
+
+def test_new_members_is_not_recorded_while_a_real_member_has_no_joining_date(
+    workplan, members_2021
+):
+    MemberFactory(economy_group=Member.EconomyGroup.DEVELOPED, joined_on=None)
+
+    # It may have joined in the period: any count could be wrong.
+    assert _value("new_members", workplan) is None
+    assert _value("new_members", workplan, kind="country") is None
+    assert _value("new_members", workplan, kind="country", economy_group="developed") is None
+    # The other kinds are complete.
+    assert _value("new_members", workplan, kind="company") == 2
+    assert _value("new_members", workplan, kind="country", economy_group="developing") == 2
 
 
 def test_progress_updates_and_impact_stories_count_published_in_period(workplan):
@@ -107,7 +122,8 @@ def test_metric_choices_lists_the_built_in_metrics():
         # 2 of 3 joined: 0.67 of the threshold.
         (D(2021, 3, 1), "on_track"),  # 0.16 of the year gone
         (D(2021, 9, 30), "behind"),  # 0.75 of the year gone
-        (D(2022, 2, 1), "behind"),  # the period is over
+        (D(2021, 12, 31), "behind"),  # the last day: still open
+        (D(2022, 2, 1), "not_met"),  # the period is over: a final state
     ],
 )
 def test_target_progress_state_depends_on_elapsed_period(workplan, members_2021, today, state):
@@ -124,7 +140,11 @@ def test_target_progress_state_depends_on_elapsed_period(workplan, members_2021,
     assert progress.value == Decimal("2")
     assert progress.threshold == Decimal("3")
     assert progress.state == state
-    assert progress.state_label == {"on_track": "On track", "behind": "Behind"}[state]
+    assert (
+        progress.state_label
+        == {"on_track": "On track", "behind": "Behind", "not_met": "Final: not met"}[state]
+    )
+    assert progress.closed == (state == "not_met")
     assert progress.source == "metric"
     assert progress.fraction == pytest.approx(2 / 3)
     assert progress.unit == "members"
@@ -160,15 +180,31 @@ def test_manual_target_uses_latest_measurement(workplan):
     assert progress.state == "behind"  # 0.4 < 0.5 of the year
 
 
-def test_manual_target_without_measurement_is_zero(workplan):
+@pytest.mark.parametrize("today", [D(2021, 1, 1), D(2021, 9, 1), D(2022, 1, 1)])
+def test_manual_target_without_measurement_is_not_recorded_never_zero(workplan, today):
     target = ObjectiveTargetFactory(objective=ObjectiveFactory(workplan=workplan))
 
-    progress = target_progress(target, today=D(2021, 1, 1))
+    progress = target_progress(target, today=today)
 
-    assert progress.value == 0
+    assert progress.value is None
+    assert not progress.recorded
     assert progress.measured_on is None
-    assert progress.state == "on_track"  # nothing of the period has passed yet
+    assert progress.state == "not_recorded"
+    assert progress.state_label == "Not recorded"
     assert progress.fraction == 0.0
+
+
+def test_closed_period_target_met_is_final(workplan):
+    target = ObjectiveTargetFactory(
+        objective=ObjectiveFactory(workplan=workplan), threshold=Decimal("2")
+    )
+    TargetMeasurementFactory(target=target, date=D(2021, 11, 1), value=Decimal("2"))
+
+    progress = target_progress(target, today=D(2022, 3, 1))
+
+    assert (progress.state, progress.state_label) == ("met", "Final: met")
+    assert progress.closed
+    assert progress.period_end == D(2021, 12, 31)
 
 
 def test_unregistered_metric_falls_back_to_manual_measurements(workplan):

@@ -167,7 +167,10 @@ def test_list_shows_drafts_marked_to_staff(staff_client):
     text = _text(_page(staff_client, "/workplan/"))
 
     assert "1 workplan" in text
-    assert "Secret plan 1 January 2021 – 31 December 2021 Draft visible to staff only" in text
+    assert (
+        "Secret plan 1 January 2021 – 31 December 2021 Closed period kept as history, with "
+        "final values Draft visible to staff only"
+    ) in text
 
 
 def test_list_without_workplans_says_so(client):
@@ -192,14 +195,17 @@ def test_detail_shows_each_target_with_value_threshold_and_state(client, workpla
     html = _page(client, "/workplan/2021/")
 
     text = _text(html)
+    # The period is over: final values, never "On track" or "Behind".
+    assert "Closed period (2021). This workplan ended on 31 December 2021" in text
     assert (
-        "1. Expand membership Due by COP26 Company members joined 2 of 6 members (33%) "
-        "Behind live from the portal's data"
+        "1. Expand membership Due by COP26 Company members joined Closed period (2021): "
+        "final value 2 of target 6 members (33%) Final: not met counted from the portal's data"
     ) in text
     assert (
-        "2. Promote green procurement Procurement pathways explored 3 of 3 (100%) Met "
-        "measured 1 Oct 2021"
+        "2. Promote green procurement Procurement pathways explored Closed period (2021): "
+        "final value 3 of target 3 (100%) Final: met measured 1 Oct 2021"
     ) in text
+    assert "Behind" not in text and "On track" not in text
     # The bars only repeat the numbers: hidden from assistive technology, width = percent.
     assert html.count('<svg class="progress__bar"') == 2
     assert '<rect class="progress__fill" x="0" y="0" width="33" height="10"/>' in html
@@ -380,7 +386,8 @@ def current_workplan():
         status=Activity.Status.DONE,
     )
     objective = ObjectiveFactory(workplan=workplan, number=1, short_title="Expand membership")
-    ObjectiveTargetFactory(objective=objective, label="Companies joined", threshold=10)
+    companies = ObjectiveTargetFactory(objective=objective, label="Companies joined", threshold=10)
+    TargetMeasurementFactory(target=companies, date=today, value=Decimal("0"))
     changed = ActivityFactory(
         group=group, title="Board meeting minutes", start_date=None, due_date=None
     )
