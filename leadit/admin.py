@@ -57,9 +57,8 @@ class BackgroundJobAdmin(admin.ModelAdmin):
         if skipped:
             self.message_user(
                 request,
-                f"{skipped} job(s) left as they are: only failed jobs, and queued jobs that "
-                "have waited more than 15 minutes without a worker taking them, are retried "
-                "(a job running or waiting for its next automatic attempt is not; a done "
-                "job is finished).",
+                f"{skipped} job(s) left as they are: only failed jobs are retried, and queued "
+                "ones that no worker has taken for 15 minutes; done, running and recently "
+                "queued jobs are not.",
                 messages.INFO,
             )

@@ -13,14 +13,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--allow-production",
             action="store_true",
-            help="Run even though DEBUG is off (demo users get random passwords).",
+            help="Run on the production shape too (demo users get random passwords).",
         )
 
     def handle(self, *args, allow_production: bool = False, **options):
-        if not settings.DEBUG and not allow_production:
+        # The embedded default (no DATABASE_URL) and DEBUG are for trying the portal.
+        if settings.HARDENED and not allow_production:
             raise CommandError(
-                "DEBUG is off: this looks like production. Demo data is for trying the "
-                "portal; pass --allow-production if you really want it here."
+                "DATABASE_URL is set and DEBUG is off: this looks like production. Demo data "
+                "is for trying the portal; pass --allow-production if you really want it here."
             )
         # Each app seeds its own part from ``<app>/demo.py``, in INSTALLED_APPS order (the
         # lower layers first), so this command never imports a higher app by name.
