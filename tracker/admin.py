@@ -285,8 +285,9 @@ class RoadmapAdmin(
         "status",
         "published_on",
         "last_reviewed_on",
+        "is_demo",
     ]
-    list_filter = ["scope", "status", "sectors", "region", ReviewedFilter, "language"]
+    list_filter = ["scope", "status", "is_demo", "sectors", "region", ReviewedFilter, "language"]
     list_select_related = ["region"]
     search_fields = ["title", "slug", "publisher", "country"]
     date_hierarchy = "published_on"
@@ -296,7 +297,7 @@ class RoadmapAdmin(
     actions = ["mark_reviewed_today"]
     inlines = [TargetInline, RoadmapLeverInline, SourceInline]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "scope", "country", "region"]}),
+        (None, {"fields": ["title", "slug", "scope", "country", "region", "is_demo"]}),
         ("Document", {"fields": ["publisher", "published_on", "document_url", "language"]}),
         ("Status", {"fields": ["status", "superseded_by"]}),
         ("Content", {"fields": ["sectors", "instruments", "summary"]}),
@@ -331,6 +332,7 @@ class TargetAdmin(LargeFileNoteMixin, PortalImportExportMixin, SimpleHistoryAdmi
     resource_classes = [TargetResource]
     formats = [CSV, XLSX]
     form = TargetForm
+    formfield_overrides = HTTPS_URLS
     list_display = ["__str__", "roadmap", "country", "kind", "target_year", "value", "status"]
     list_filter = ["kind", "status", "sector", InterimFilter]
     list_select_related = ["roadmap", "sector"]

@@ -105,6 +105,10 @@ class RoadmapQuerySet(models.QuerySet):
     def current(self):
         return self.exclude(status=Roadmap.Status.SUPERSEDED)
 
+    def factual(self):
+        """Roadmaps that describe a real document (not invented demo records)."""
+        return self.filter(is_demo=False)
+
 
 class Roadmap(models.Model):
     class Scope(models.TextChoices):
@@ -149,6 +153,13 @@ class Roadmap(models.Model):
     last_reviewed_on = models.DateField(null=True, blank=True)
     last_reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    is_demo = models.BooleanField(
+        "demo record (invented)",
+        default=False,
+        db_index=True,
+        help_text="An invented record that shows how the Tracker works, not a real document. "
+        "It is labelled wherever it appears and never counts towards a country's coverage.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -271,6 +282,15 @@ class Target(models.Model):
         related_name="interim_targets",
         help_text="For an interim target: the end target it leads to.",
     )
+    # Where the target is written down: for a target without a roadmap (e.g. a country's
+    # economy-wide net-zero target set in a law), or to name the exact text of a roadmap's.
+    source_publisher = models.CharField(max_length=300, blank=True)
+    source_title = models.CharField("source document", max_length=300, blank=True)
+    source_year = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=YEAR_VALIDATORS
+    )
+    source_url = models.URLField(max_length=500, blank=True)
+    last_reviewed_on = models.DateField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords()
@@ -299,6 +319,18 @@ class Target(models.Model):
     def __str__(self) -> str:
         what = self.sector.name if self.sector_id else "Economy-wide"
         return f"{what}: {self.get_kind_display()} by {self.target_year}"
+
+    @property
+    def source_citation(self) -> str:
+        """ "Publisher, Document title (2021)", or "" when no source is recorded."""
+        return source_citation(self.source_publisher, self.source_title, self.source_year)
+
+
+def source_citation(publisher: str, title: str, year: int | None) -> str:
+    text = ", ".join(part for part in (publisher, title) if part)
+    if year:
+        text = f"{text} ({year})" if text else str(year)
+    return text
 
 
 STATUS_RANK = {status: rank for rank, status in enumerate(Target.Status.values)}

@@ -759,6 +759,7 @@ class RoadmapResource(TrackerResourceMixin, resources.ModelResource):
             "document_url",
             "language",
             "last_reviewed_on",
+            "is_demo",
         )
         export_order = fields
         import_id_fields = ("slug",)
@@ -802,6 +803,12 @@ class TargetResource(TrackerResourceMixin, resources.ModelResource):
         attribute="target_year", column_name="target_year", widget=YearWidget()
     )
     value = fields.Field(attribute="value", column_name="value", widget=StrictDecimalWidget())
+    source_year = fields.Field(
+        attribute="source_year", column_name="source_year", widget=YearWidget()
+    )
+    last_reviewed_on = fields.Field(
+        attribute="last_reviewed_on", column_name="last_reviewed_on", widget=IsoDateWidget()
+    )
     end_target = fields.Field(
         attribute="end_target",
         column_name="end_target",
@@ -823,6 +830,11 @@ class TargetResource(TrackerResourceMixin, resources.ModelResource):
             "unit",
             "status",
             "end_target",
+            "source_publisher",
+            "source_title",
+            "source_year",
+            "source_url",
+            "last_reviewed_on",
         )
         export_order = fields
         import_id_fields = ("id",)

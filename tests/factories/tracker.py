@@ -59,7 +59,7 @@ class RoadmapFactory(factory.django.DjangoModelFactory):
         model = Roadmap
         skip_postgeneration_save = True
 
-    title = factory.Sequence(lambda n: f"Demo industry roadmap {n}")
+    title = factory.Sequence(lambda n: f"Test industry roadmap {n}")
     slug = factory.Sequence(lambda n: f"demo-roadmap-{n}")
     scope = Roadmap.Scope.NATIONAL
     country = "SE"

@@ -147,7 +147,7 @@ def test_compare_two_countries_side_by_side(client, world):
     assert table["Net-zero year"] == ["2045 (economy-wide, in law)", "2070 (economy-wide, pledge)"]
     assert table["Interim targets"] == [
         "2030: Absolute reduction 63 % from 2005 (Iron and steel; in policy document)",
-        "— none recorded",
+        "not recorded in the Tracker",
     ]
     assert table["Sectors covered"] == ["Iron and steel", "Iron and steel Cement"]
     # The superseded Indian plan's carbon pricing is not India's current instrument.
@@ -340,7 +340,7 @@ def test_compare_csv_is_the_same_table(client, world):
     ]
     assert body["Interim targets"] == [
         "2030: Absolute reduction 63 % from 2005 (Iron and steel; in policy document)",
-        "",
+        "not_recorded",
     ]
 
 

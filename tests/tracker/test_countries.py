@@ -182,9 +182,10 @@ def test_country_list_shows_countries_with_data_g20_and_members(client, world):
     assert "5 countries" in _text(html)
     assert _row(html, "SE") == "Sweden LeadIT member 2 3 2 2045 (economy-wide)"
     assert _row(html, "IN") == "India G20 LeadIT member 0 1 0 2070 (economy-wide)"
-    assert _row(html, "DE") == "Germany G20 0 0 0 — none recorded"
+    # A missing net-zero year is "not recorded in the Tracker", never "none".
+    assert _row(html, "DE") == "Germany G20 0 0 0 not recorded in the Tracker"
     # A former member is not a LeadIT member; France is in no listed group and has no data.
-    assert _row(html, "BR") == "Brazil G20 0 0 0 — none recorded"
+    assert _row(html, "BR") == "Brazil G20 0 0 0 not recorded in the Tracker"
     assert "France" not in html
 
 
@@ -301,8 +302,8 @@ def test_country_profile_shows_badges_roadmaps_targets_and_projects(client, worl
     assert target_rows == [
         "Iron and steel Absolute reduction Interim, towards the 2045 net zero target "
         "2005 → 2030 63 % In policy document (step 3 of 5) Fossil-free steel roadmap",
-        "Iron and steel Net zero by 2040 — no figure Pledge (step 2 of 5) Fossil-free steel roadmap",
-        "Economy-wide Net zero by 2045 — no figure In law (step 4 of 5) Fossil-free steel roadmap",
+        "Iron and steel Net zero by 2040 Net zero Pledge (step 2 of 5) Fossil-free steel roadmap",
+        "Economy-wide Net zero by 2045 Net zero In law (step 4 of 5) Fossil-free steel roadmap",
     ]
 
     projects = _section(html, "projects-heading")
@@ -345,8 +346,15 @@ def test_country_profile_valid_country_without_data_says_so(client, world):
     text = _text(html)
 
     assert re.search(r"<h1>Norway\s*</h1>", html)
-    assert "No roadmaps, targets or industrial projects are recorded for Norway yet." in text
-    assert "No roadmaps of Norway are recorded yet." in text
+    assert (
+        "No roadmaps, targets or industrial projects of Norway are recorded in the Tracker "
+        "yet; that is not a statement that none exist." in text
+    )
+    assert "No roadmaps of Norway are recorded in the Tracker." in text
+    assert "Net-zero year Not recorded in the Tracker" in text
+    assert "The Tracker holds no record of an economy-wide net-zero target of Norway." in text
+    assert "None recorded" not in text
+    assert not re.search(r"\b[Nn]o (net-zero )?target\b", text)
     assert "Last updated never" in text
     assert GEM in text
 
@@ -357,7 +365,7 @@ def test_country_profile_regional_roadmap_appears_for_its_members(client, world)
 
     assert "EU industrial decarbonisation roadmap" in text
     assert "Regional: European Union" in text
-    assert "Roadmaps 0 + 1 regional" in text
+    assert "Roadmaps recorded 0 + 1 regional" in text
 
 
 def test_country_profile_shows_an_edit_at_once(client, world):

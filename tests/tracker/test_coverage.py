@@ -166,9 +166,19 @@ def test_coverage_cells_say_roadmap_target_or_nothing(client, coverage_data):
     assert [cell[0] for cell in rows["Germany"][2:5]] == ["Roadmap", "Roadmap", "Target"]
     assert "coverage-cell--roadmap" in rows["Germany"][2][1]
     assert "coverage-cell--target" in rows["Germany"][4][1]
-    assert [cell[0] for cell in rows["India"][2:5]] == ["Target", "— Nothing", "— Nothing"]
-    assert [cell[0] for cell in rows["Sweden"][2:5]] == ["Roadmap", "— Nothing", "— Nothing"]
-    assert [cell[0] for cell in rows["United States of America"][2:5]] == ["— Nothing"] * 3
+    assert [cell[0] for cell in rows["India"][2:5]] == [
+        "Target",
+        "not recorded in the Tracker",
+        "not recorded in the Tracker",
+    ]
+    assert [cell[0] for cell in rows["Sweden"][2:5]] == [
+        "Roadmap",
+        "not recorded in the Tracker",
+        "not recorded in the Tracker",
+    ]
+    assert [cell[0] for cell in rows["United States of America"][2:5]] == [
+        "not recorded in the Tracker"
+    ] * 3
 
 
 def test_coverage_shows_economy_wide_net_zero_in_its_own_column(client, coverage_data):
@@ -176,7 +186,9 @@ def test_coverage_shows_economy_wide_net_zero_in_its_own_column(client, coverage
 
     assert rows["Germany"][1][0] == "2045 In law"  # the earliest of its two
     assert rows["India"][1][0] == "2070 Pledge"
-    assert rows["Sweden"][1][0] == "— None"
+    # Missing is not "none": Sweden's target is not recorded here, which is all we say.
+    assert rows["Sweden"][1][0] == "not recorded in the Tracker"
+    assert 'title="Not recorded in the Tracker"' in _get(client, COVERAGE_URL).content.decode()
 
 
 def test_coverage_has_row_and_column_totals(client, coverage_data):
@@ -192,13 +204,21 @@ def test_coverage_has_row_and_column_totals(client, coverage_data):
         "0",
         "3 in all",
     ]
-    assert [cell[0] for cell in rows["Countries with a target only"][1:5]] == ["2", "1", "0", "1"]
+    assert [cell[0] for cell in rows["Countries with a target only"][1:5]] == [
+        "2 with a target recorded",
+        "1",
+        "0",
+        "1",
+    ]
     assert rows["Countries with a target only"][6][0] == "2 in all"
     text = _text(html)
     assert "2 with a roadmap for at least one sector" in text
     assert "1 with a target but no sector roadmap" in text
-    assert "1 with neither yet" in text
-    assert "2 with an economy-wide net-zero target" in text
+    assert "1 with neither recorded in the Tracker" in text
+    assert (
+        "2 with an economy-wide net-zero target recorded; for 2 it is not recorded in the Tracker"
+        in text
+    )
 
 
 def test_coverage_has_source_last_updated_and_a_key(client, coverage_data):
@@ -206,7 +226,8 @@ def test_coverage_has_source_last_updated_and_a_key(client, coverage_data):
     assert "Source: LeadIT Industry Transition Tracker" in text
     assert f"Last updated {timezone.localdate():%-d %B %Y}" in text
     assert "How to read the matrix" in text
-    assert "Superseded roadmaps and company roadmaps do not count" in text
+    assert "Superseded roadmaps, company roadmaps and demo records (invented) do not count" in text
+    assert "That is not a statement that none exists" in text
 
 
 def test_coverage_map_colours_countries_by_coverage(client, coverage_data):
@@ -242,7 +263,10 @@ def test_coverage_unknown_format_shows_the_page_with_a_note(client, coverage_dat
 
 def test_coverage_shows_a_new_roadmap_at_once(client, coverage_data):
     steel, _, chemicals = coverage_data
-    assert _matrix(_get(client, COVERAGE_URL).content.decode())["India"][4][0] == "— Nothing"
+    assert (
+        _matrix(_get(client, COVERAGE_URL).content.decode())["India"][4][0]
+        == "not recorded in the Tracker"
+    )
     RoadmapFactory(country="IN", sectors=[chemicals])
     assert _matrix(_get(client, COVERAGE_URL).content.decode())["India"][4][0] == "Roadmap"
 
@@ -266,6 +290,8 @@ def test_coverage_csv_has_the_matrix(client, coverage_data):
         "leadit_member",
         "economy_wide_net_zero_year",
         "economy_wide_net_zero_status",
+        "economy_wide_net_zero_source",
+        "economy_wide_net_zero_source_url",
         "Iron and steel",
         "Cement",
         "Chemicals",
@@ -275,22 +301,31 @@ def test_coverage_csv_has_the_matrix(client, coverage_data):
     ]
     by_code = {row[0]: row for row in rows[1:]}
     assert list(by_code) == ["DE", "IN", "SE", "US"]
-    assert by_code["DE"][:11] == [
+    assert by_code["DE"][:13] == [
         "DE",
         "Germany",
         "yes",
         "yes",
         "2045",
         "In law",
+        "not_recorded",  # the test's target names no source
+        "not_recorded",
         "roadmap",
         "roadmap",
         "target",
         "2",
         "1",
     ]
-    assert by_code["IN"][6:9] == ["target", "", ""]
-    assert by_code["US"][4:9] == ["", "", "", "", ""]
-    assert by_code["SE"][11] == "http://testserver/tracker/countries/SE/"
+    # India's net-zero target is its roadmap's: the roadmap is the source.
+    assert by_code["IN"][8:11] == [
+        "target",
+        "not_recorded",
+        "not_recorded",
+    ]
+    # A missing value is written as not_recorded, never as an empty cell.
+    assert by_code["US"][4:11] == ["not_recorded"] * 7
+    assert all(cell != "" for row in rows for cell in row)
+    assert by_code["SE"][13] == "http://testserver/tracker/countries/SE/"
 
 
 def test_coverage_csv_escapes_formulae(client, coverage_data):

@@ -26,6 +26,7 @@ pytestmark = pytest.mark.django_db
 COLUMNS = [
     "slug",
     "title",
+    "is_demo",
     "scope",
     "country_code",
     "country_name",
@@ -118,32 +119,35 @@ def test_export_csv_is_exactly_the_filtered_list(client, data):
     rows = _csv(client, "?sector=steel&sort=title")
 
     assert rows[0] == COLUMNS
+    # A missing value is "not_recorded", never an empty cell that could read as "none".
     assert rows[1:] == [
         [
             "european-steel",
             "European steel",
+            "no",
             "Regional",
-            "",
-            "",
+            "not_recorded",
+            "not_recorded",
             "Europe",
             "European Commission",
-            "",
+            "not_recorded",
             "Adopted",
             "Iron and steel",
-            "",
-            "",
-            "",
-            "",
-            "",
+            "not_recorded",
+            "not_recorded",
+            "not_recorded",
+            "not_recorded",
+            "not_recorded",
             "http://testserver/tracker/roadmaps/european-steel/",
         ],
         [
             "swedish-steel",
             "Swedish steel",
+            "no",
             "National",
             "SE",
             "Sweden",
-            "",
+            "not_recorded",
             "Fossil Free Sweden",
             "2018-04-12",
             "In implementation",
@@ -204,6 +208,11 @@ def test_export_xlsx_has_the_rows_and_an_about_sheet(client, data):
     )
     assert about["Filters"] == "sector=steel"
     assert about["Roadmaps"] == 2
+    assert about["Demo records (invented)"] == 0
+    europe = dict(zip(COLUMNS, rows[1], strict=True))
+    assert europe["published_on"] == "not_recorded"
+    assert europe["net_zero_year"] == "not_recorded"
+    assert europe["is_demo"] == "no"
     assert datetime.datetime.fromisoformat(about["Generated at"]).date() == datetime.date.today()
 
 
@@ -229,10 +238,11 @@ def test_export_json_has_metadata_and_the_rows(client, data):
         {
             "slug": "swedish-steel",
             "title": "Swedish steel",
+            "is_demo": False,
             "scope": "National",
             "country_code": "SE",
             "country_name": "Sweden",
-            "region": "",
+            "region": "not_recorded",
             "publisher": "Fossil Free Sweden",
             "published_on": "2018-04-12",
             "status": "In implementation",
@@ -274,7 +284,7 @@ def test_export_csv_escapes_formulae(client):
 
     titles = {row[0]: row[1] for row in rows[1:]}
     assert {titles[f"danger-{n}"] for n in range(6)} == {"'" + t for t in DANGEROUS_TITLES}
-    assert {row[6] for row in rows[1:]} == {'\'=HYPERLINK("http://x")'}
+    assert {row[7] for row in rows[1:]} == {'\'=HYPERLINK("http://x")'}
     for row in rows[1:]:
         for cell in row:
             assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell

@@ -32,10 +32,11 @@ XLSX_FORMAT = "1"
 
 ROADMAP_HEADER = (
     "slug,title,scope,country,region,publisher,published_on,status,superseded_by,"
-    "sectors,instruments,summary,document_url,language,last_reviewed_on"
+    "sectors,instruments,summary,document_url,language,last_reviewed_on,is_demo"
 )
 TARGET_HEADER = (
-    "id,roadmap,country,sector,kind,description,base_year,target_year,value,unit,status,end_target"
+    "id,roadmap,country,sector,kind,description,base_year,target_year,value,unit,status,end_target,"
+    "source_publisher,source_title,source_year,source_url,last_reviewed_on"
 )
 
 

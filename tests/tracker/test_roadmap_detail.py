@@ -96,7 +96,7 @@ def test_roadmap_detail_shows_the_roadmap(client, roadmap):
     assert "Steel without <strong>fossil</strong> fuels by 2045." in html
     assert "<script>alert" not in html
     assert "Technology Hydrogen direct reduction at scale 2026" in text
-    assert "Finance — no description — none" in text
+    assert "Finance not recorded in the Tracker not recorded in the Tracker" in text
     assert "Policy instruments Carbon pricing Green public procurement" in text
     assert "Roadmap for fossil free competitiveness (accessed 10 January 2025)" in text
     assert 'href="https://example.org/source.pdf"' in html
@@ -168,7 +168,7 @@ def test_roadmap_detail_targets_table_with_status_ladder_and_interim_targets(cli
     html = _page(client, roadmap)
 
     assert _target_rows(html) == [
-        "Economy-wide Net zero — none 2045 Net zero In law",
+        "Economy-wide Net zero not recorded in the Tracker 2045 Net zero In law",
         "↳ Interim target towards the 2045 target: Economy-wide Absolute reduction 1990 2030 "
         "63% Below 1990 levels, outside the EU ETS In policy document",
         "↳ Interim target towards the 2045 target: Economy-wide Absolute reduction 1990 2040 "
@@ -192,7 +192,7 @@ def test_roadmap_detail_without_targets_levers_sources_says_so(client):
     assert "No levers recorded for this roadmap." in text
     assert "No policy instruments recorded for this roadmap." in text
     assert "No sources recorded beyond the roadmap document itself." in text
-    assert "Document Not online" in text
+    assert "Document No link recorded in the Tracker" in text
     assert "Not yet reviewed by the secretariat." in text
 
 

@@ -94,7 +94,7 @@ def test_roadmap_list_row_shows_title_scope_place_sectors_status_years(client, s
     ) in text
     assert "A regional roadmap Regional Europe" in text
     assert (
-        "A regional roadmap Regional Europe — none listed Adopted — no net-zero target — not known Not yet reviewed"
+        "A regional roadmap Regional Europe not recorded in the Tracker Adopted not recorded in the Tracker not recorded in the Tracker Not yet reviewed"
         in text
     )
     assert f'href="{roadmap.get_absolute_url()}"' in html

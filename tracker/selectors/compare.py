@@ -23,7 +23,9 @@ from django.urls import reverse
 from django_countries import countries
 
 from ..models import IndustrialProject, Roadmap, Source, Target
+from ..wording import DEMO_LABEL, NOT_RECORDED
 from .countries import (
+    TARGET_SOURCE_FIELDS,
     Named,
     badges_by_country,
     country_code_clean,
@@ -187,6 +189,7 @@ class CompareColumn:
     url: str
     subtitle: str = ""
     badges: list[str] = field(default_factory=list)
+    is_demo: bool = False  # an invented demo roadmap
 
 
 @dataclass(frozen=True)
@@ -215,9 +218,18 @@ class Comparison:
         header = ["", *(column.title for column in self.columns)]
         links = ["Link", *(column.url for column in self.columns)]
         body = [
-            [row.label, *("; ".join(item.as_text() for item in cell) for cell in row.cells)]
+            [
+                row.label,
+                *("; ".join(item.as_text() for item in cell) or NOT_RECORDED for cell in row.cells),
+            ]
             for row in self.rows
         ]
+        if self.selection.mode == "roadmaps":
+            record = [
+                "Record",
+                *(DEMO_LABEL if c.is_demo else "Real document" for c in self.columns),
+            ]
+            return [header, links, record, *body]
         return [header, links, *body]
 
 
@@ -244,9 +256,19 @@ def _interim_items(targets: list[Target]) -> list[CellItem]:
     return [_target_item(t) for t in interim]
 
 
-def _net_zero_items(targets: list[Target]) -> list[CellItem]:
-    net_zero = net_zero_of(targets)
-    return [CellItem(str(net_zero))] if net_zero else []
+def _net_zero_items(
+    targets: list[Target], *, with_source: bool = False, include_demo: bool = False
+) -> list[CellItem]:
+    net_zero = net_zero_of(targets, include_demo=include_demo)
+    if not net_zero:
+        return []
+    items = [CellItem(str(net_zero))]
+    if with_source and net_zero.cited:
+        reviewed = f"; last reviewed {net_zero.reviewed_on}" if net_zero.reviewed_on else ""
+        items.append(
+            CellItem(f"Source: {net_zero.source}{reviewed}", _web_url(net_zero.source_url))
+        )
+    return items
 
 
 def _web_url(url: str) -> str:
@@ -280,7 +302,11 @@ def _relations(roadmap_ids: list[int]) -> Relations:
     )
 
 
-def _source_items(roadmaps: Iterable[Roadmap], relations: Relations) -> list[CellItem]:
+def _source_items(
+    roadmaps: Iterable[Roadmap], relations: Relations, targets: Iterable[Target] = ()
+) -> list[CellItem]:
+    """The roadmaps' documents and sources, then the sources of targets that name their
+    own (a country's net-zero target set in a law, say)."""
     items, seen = [], set()
     for roadmap in roadmaps:
         if roadmap.document_url and roadmap.document_url not in seen:
@@ -290,6 +316,11 @@ def _source_items(roadmaps: Iterable[Roadmap], relations: Relations) -> list[Cel
             if url not in seen:
                 seen.add(url)
                 items.append(CellItem(title, _web_url(url)))
+    for target in targets:
+        citation = target.source_citation
+        if citation and (target.source_url or citation) not in seen:
+            seen.add(target.source_url or citation)
+            items.append(CellItem(citation, _web_url(target.source_url)))
     return items
 
 
@@ -328,8 +359,9 @@ def _compare_countries(selection: CompareSelection) -> Comparison:
     codes = selection.keys
     badges = badges_by_country(codes)
     # ``code``: the plain ISO code (the CountryField descriptor builds an object a read).
+    # Invented demo roadmaps say nothing about a real country: left out of its column.
     roadmaps = list(
-        Roadmap.objects.filter(country__in=codes)
+        Roadmap.objects.filter(country__in=codes, is_demo=False)
         .only("title", "slug", "country", "status", "document_url", "published_on", "updated_at")
         .annotate(code=F("country"))
         .order_by("-published_on", "title")
@@ -337,6 +369,7 @@ def _compare_countries(selection: CompareSelection) -> Comparison:
     relations = _relations([r.pk for r in roadmaps])
     targets = list(
         Target.objects.filter(targets_of_countries_q(codes))
+        .exclude(roadmap__is_demo=True)
         .annotate(code=target_country_expression())
         .select_related("sector", "roadmap")
         .only(
@@ -355,6 +388,7 @@ def _compare_countries(selection: CompareSelection) -> Comparison:
             "roadmap",
             "roadmap__status",
             "roadmap__country",
+            *TARGET_SOURCE_FIELDS,
         )
     )
     projects = project_summaries_by_country(codes)
@@ -376,7 +410,9 @@ def _compare_countries(selection: CompareSelection) -> Comparison:
 
     rows = [
         CompareRow(
-            "net_zero", "Net-zero year", cells(lambda c: _net_zero_items(targets_by_country[c]))
+            "net_zero",
+            "Net-zero year",
+            cells(lambda c: _net_zero_items(targets_by_country[c], with_source=True)),
         ),
         CompareRow(
             "interim", "Interim targets", cells(lambda c: _interim_items(targets_by_country[c]))
@@ -399,7 +435,11 @@ def _compare_countries(selection: CompareSelection) -> Comparison:
             "Industrial projects by status (capacity in thousand tonnes a year)",
             cells(lambda c: _project_items(summaries[c]) if summaries[c] else []),
         ),
-        CompareRow("sources", "Sources", cells(lambda c: _source_items(by_country[c], relations))),
+        CompareRow(
+            "sources",
+            "Sources",
+            cells(lambda c: _source_items(by_country[c], relations, targets_by_country[c])),
+        ),
         CompareRow(
             "updated",
             "Last updated",
@@ -447,6 +487,8 @@ def _roadmap_place(roadmap: Roadmap) -> str:
         return roadmap.region.name
     if roadmap.country:
         return country_name(roadmap.country)
+    if roadmap.is_demo:
+        return DEMO_LABEL
     return "Global" if roadmap.scope == Roadmap.Scope.GLOBAL else ""
 
 
@@ -520,7 +562,9 @@ def _compare_roadmaps(selection: CompareSelection) -> Comparison:
         CompareRow("scope", "Scope and place", cells(place_items)),
         CompareRow("publisher", "Published by", cells(published_items)),
         CompareRow(
-            "net_zero", "Net-zero year", cells(lambda r: _net_zero_items(list(r.targets.all())))
+            "net_zero",
+            "Net-zero year",
+            cells(lambda r: _net_zero_items(list(r.targets.all()), include_demo=True)),
         ),
         CompareRow(
             "interim", "Interim targets", cells(lambda r: _interim_items(list(r.targets.all())))
@@ -559,13 +603,15 @@ def _compare_roadmaps(selection: CompareSelection) -> Comparison:
             subtitle=" · ".join(
                 filter(None, [f"{r.get_scope_display()} roadmap", _roadmap_place(r)])
             ),
+            badges=[DEMO_LABEL] if r.is_demo else [],
+            is_demo=r.is_demo,
         )
         for r in roadmaps
     ]
     all_roadmaps = (
         Roadmap.objects.order_by("title")
         .select_related("region")
-        .only("slug", "title", "scope", "country", "region__name")
+        .only("slug", "title", "scope", "country", "region__name", "is_demo")
     )
     choices = [
         RoadmapChoice(r.slug, r.title, _roadmap_place(r), r.slug in slugs) for r in all_roadmaps

@@ -79,6 +79,10 @@ class NetZero:
     economy_wide: bool
     sector: str = ""
     status_label: str = ""
+    source: str = ""  # "Publisher, Document (2021)", or the roadmap's title
+    source_url: str = ""
+    reviewed_on: str = ""  # ISO date the record was last reviewed, or ""
+    cited: bool = False  # the target names its own source (not only its roadmap)
 
     @property
     def scope_label(self) -> str:
@@ -91,25 +95,52 @@ class NetZero:
         return f"{self.year} ({extra})"
 
 
-def net_zero_of(targets: Iterable[Target]) -> NetZero | None:
-    """The net-zero year among ``targets`` (loaded with their sector and roadmap)."""
+def net_zero_of(targets: Iterable[Target], *, include_demo: bool = False) -> NetZero | None:
+    """The net-zero year among ``targets`` (loaded with their sector and roadmap): targets
+    of superseded roadmaps do not count, nor (unless ``include_demo``: the targets of one
+    demo roadmap, shown as its own) those of invented demo roadmaps."""
     candidates = [
         t
         for t in targets
         if t.kind == Target.Kind.NET_ZERO
-        and (t.roadmap_id is None or t.roadmap.status != Roadmap.Status.SUPERSEDED)
+        and (
+            t.roadmap_id is None
+            or (
+                t.roadmap.status != Roadmap.Status.SUPERSEDED
+                and (include_demo or not t.roadmap.is_demo)
+            )
+        )
     ]
     economy_wide = [t for t in candidates if t.sector_id is None]
     pool = economy_wide or candidates
     if not pool:
         return None
     best = min(pool, key=lambda t: (t.target_year, -STATUS_RANK.get(t.status, 0), t.pk))
+    reviewed = best.last_reviewed_on or (best.roadmap.last_reviewed_on if best.roadmap_id else None)
     return NetZero(
         year=best.target_year,
         economy_wide=best.sector_id is None,
         sector=best.sector.name if best.sector_id else "",
         status_label=best.get_status_display(),
+        source=best.source_citation or (best.roadmap.title if best.roadmap_id else ""),
+        source_url=best.source_url or (best.roadmap.document_url if best.roadmap_id else ""),
+        reviewed_on=reviewed.isoformat() if reviewed else "",
+        cited=bool(best.source_citation),
     )
+
+
+# What a target row needs to say where the target comes from (for ``only()``).
+TARGET_SOURCE_FIELDS = (
+    "source_publisher",
+    "source_title",
+    "source_year",
+    "source_url",
+    "last_reviewed_on",
+    "roadmap__is_demo",
+    "roadmap__title",
+    "roadmap__document_url",
+    "roadmap__last_reviewed_on",
+)
 
 
 def target_value_display(target: Target) -> str:
@@ -351,7 +382,8 @@ def country_directory(*, data: QueryDict) -> CountryDirectory:
     Unknown filter values are ignored and reported in ``ignored``. Seven queries.
     """
     roadmap_rows = (
-        Roadmap.objects.exclude(country="")
+        Roadmap.objects.factual()
+        .exclude(country="")
         .order_by()
         .values_list("country")
         .annotate(n=Count("pk"), last=Max("updated_at"))
@@ -360,7 +392,8 @@ def country_directory(*, data: QueryDict) -> CountryDirectory:
     roadmaps_updated = _latest(*(last for _, _, last in roadmap_rows))
 
     target_rows = (
-        Target.objects.annotate(cc=target_country_expression())
+        Target.objects.exclude(roadmap__is_demo=True)
+        .annotate(cc=target_country_expression())
         .exclude(cc="")
         .exclude(cc__isnull=True)
         .order_by()
@@ -549,6 +582,7 @@ class ProfileRoadmap:
     published_on: str  # ISO date, or ""
     published: str  # "Mar 2021", or ""
     regional: bool  # a regional roadmap of a group the country is in
+    is_demo: bool = False  # an invented demo record
 
 
 @dataclass(frozen=True)
@@ -565,6 +599,10 @@ class ProfileTarget:
     roadmap_title: str
     roadmap_url: str
     roadmap_superseded: bool
+    source: str = ""  # "Publisher, Document (2021)" of a target with its own source
+    source_url: str = ""
+    reviewed_on: str = ""  # ISO date, or ""
+    is_demo: bool = False  # a target of an invented demo roadmap
 
 
 LADDER_STEPS = len(Target.Status.values)
@@ -600,6 +638,10 @@ class CountryProfile:
         return bool(self.roadmaps or self.targets or self.projects.total)
 
     @property
+    def demo_roadmap_count(self) -> int:
+        return sum(1 for r in self.roadmaps if r.is_demo)
+
+    @property
     def own_roadmap_count(self) -> int:
         return sum(1 for r in self.roadmaps if not r.regional)
 
@@ -633,6 +675,7 @@ def country_profile_load(*, code: str) -> CountryProfile:
             "superseded_by",
             "superseded_by__title",
             "superseded_by__slug",
+            "is_demo",
             "updated_at",
         )
     )
@@ -667,6 +710,7 @@ def country_profile_load(*, code: str) -> CountryProfile:
             published_on=r.published_on.isoformat() if r.published_on else "",
             published=r.published_on.strftime("%b %Y") if r.published_on else "",
             regional=via_region(r),
+            is_demo=r.is_demo,
         )
         for r in roadmaps
     ]
@@ -694,6 +738,7 @@ def country_profile_load(*, code: str) -> CountryProfile:
             "roadmap__slug",
             "roadmap__status",
             "roadmap__country",
+            *TARGET_SOURCE_FIELDS,
             "updated_at",
         )
     )
@@ -726,6 +771,10 @@ def country_profile_load(*, code: str) -> CountryProfile:
             roadmap_title=t.roadmap.title if t.roadmap_id else "",
             roadmap_url=f"{prefix}{t.roadmap.slug}/" if t.roadmap_id else "",
             roadmap_superseded=bool(t.roadmap_id and t.roadmap.status == Roadmap.Status.SUPERSEDED),
+            source=t.source_citation,
+            source_url=t.source_url,
+            reviewed_on=t.last_reviewed_on.isoformat() if t.last_reviewed_on else "",
+            is_demo=bool(t.roadmap_id and t.roadmap.is_demo),
         )
         for t in targets
     ]

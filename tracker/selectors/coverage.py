@@ -23,7 +23,9 @@ from ..models import (
     Roadmap,
     Sector,
     Target,
+    source_citation,
 )
+from ..wording import NOT_RECORDED_TEXT
 
 G20_SLUG = "g20"
 LEADIT_MEMBERS_SLUG = "leadit-members"
@@ -46,9 +48,12 @@ def _target_country():
     )
 
 
-# Targets that speak for a country: not of a superseded roadmap, not of a company.
+# Targets that speak for a country: not of a superseded roadmap, not of a company, not of
+# an invented demo roadmap.
 COUNTRY_TARGETS = (Q(roadmap__isnull=True)) | (
-    ~Q(roadmap__status=Roadmap.Status.SUPERSEDED) & ~Q(roadmap__scope=Roadmap.Scope.COMPANY)
+    ~Q(roadmap__status=Roadmap.Status.SUPERSEDED)
+    & ~Q(roadmap__scope=Roadmap.Scope.COMPANY)
+    & Q(roadmap__is_demo=False)
 )
 
 
@@ -72,7 +77,7 @@ class CoverageCell:
 
     @property
     def label(self) -> str:
-        return {ROADMAP: "Roadmap", TARGET: "Target"}.get(self.state, "")
+        return {ROADMAP: "Roadmap", TARGET: "Target"}.get(self.state, NOT_RECORDED_TEXT)
 
 
 @dataclass(frozen=True)
@@ -82,6 +87,8 @@ class EconomyWide:
     year: int
     status: str
     status_label: str
+    source: str = ""  # "Publisher, Document (2021)", or the roadmap's title
+    source_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -148,6 +155,10 @@ class CoverageMatrix:
     def countries_with_nothing(self) -> int:
         return sum(row.category == NOTHING for row in self.rows)
 
+    @property
+    def economy_wide_not_recorded(self) -> int:
+        return sum(row.economy_wide is None for row in self.rows)
+
 
 def coverage_matrix() -> CoverageMatrix:
     """G20 and LeadIT member countries × sectors: for each pair a roadmap (a current
@@ -161,7 +172,9 @@ def coverage_matrix() -> CoverageMatrix:
 
     with_roadmap = set(
         Roadmap.sectors.through.objects.filter(
-            roadmap__country__in=codes, roadmap__scope__in=COUNTRY_SCOPES
+            roadmap__country__in=codes,
+            roadmap__scope__in=COUNTRY_SCOPES,
+            roadmap__is_demo=False,
         )
         .exclude(roadmap__status=Roadmap.Status.SUPERSEDED)
         .values_list("roadmap__country", "sector_id")
@@ -177,15 +190,31 @@ def coverage_matrix() -> CoverageMatrix:
     )
     economy_wide: dict[str, EconomyWide] = {}
     labels = dict(Target.Status.choices)
-    for code, year, status in (
+    for code, year, status, publisher, title, source_year, url, roadmap_title, roadmap_url in (
         country_targets.filter(sector__isnull=True, kind=Target.Kind.NET_ZERO)
-        .values_list("owner", "target_year", "status")
+        .values_list(
+            "owner",
+            "target_year",
+            "status",
+            "source_publisher",
+            "source_title",
+            "source_year",
+            "source_url",
+            "roadmap__title",
+            "roadmap__document_url",
+        )
         .distinct()
     ):
         current = economy_wide.get(code)
         key = (year, -STATUS_RANK.get(status, 0))
         if current is None or key < (current.year, -STATUS_RANK.get(current.status, 0)):
-            economy_wide[code] = EconomyWide(year, status, str(labels.get(status, status)))
+            economy_wide[code] = EconomyWide(
+                year,
+                status,
+                str(labels.get(status, status)),
+                source=source_citation(publisher, title, source_year) or roadmap_title or "",
+                source_url=url or roadmap_url or "",
+            )
 
     rows = []
     for code in codes:
@@ -265,6 +294,7 @@ class TrackerCharts:
     countries_with_roadmap: set[str]
     roadmaps_updated: datetime.datetime | None
     projects_updated: datetime.datetime | None
+    demo_roadmaps: int = 0  # invented demo roadmaps, left out of every figure
 
     @property
     def roadmaps_cumulative(self) -> list[tuple[int, int]]:
@@ -288,11 +318,16 @@ PREFERRED_PRODUCTS = ("crude steel", "iron", "DRI")
 
 
 def tracker_charts() -> TrackerCharts:
-    """The figures of "The Tracker in charts", each one grouped query."""
-    current = Roadmap.objects.current()
+    """The figures of "The Tracker in charts", each one grouped query. Invented demo
+    roadmaps (and their targets) are left out of every figure and counted apart."""
+    factual = Roadmap.objects.factual()
+    current = factual.current()
     sectors = sorted(
         Sector.objects.annotate(
-            n=Count("roadmaps", filter=~Q(roadmaps__status=Roadmap.Status.SUPERSEDED))
+            n=Count(
+                "roadmaps",
+                filter=~Q(roadmaps__status=Roadmap.Status.SUPERSEDED) & Q(roadmaps__is_demo=False),
+            )
         ).order_by("order", "name"),
         key=lambda sector: -sector.n,
     )
@@ -305,7 +340,7 @@ def tracker_charts() -> TrackerCharts:
         .values_list("target_year", "n")
     )
     by_year = list(
-        Roadmap.objects.filter(published_on__isnull=False)
+        factual.filter(published_on__isnull=False)
         .annotate(year=ExtractYear("published_on"))
         .order_by("year")
         .values_list("year")
@@ -318,6 +353,10 @@ def tracker_charts() -> TrackerCharts:
         .order_by()
         .values_list("country", flat=True)
         .distinct()
+    )
+    counts = Roadmap.objects.aggregate(
+        undated=Count("pk", filter=Q(published_on__isnull=True, is_demo=False)),
+        demo=Count("pk", filter=Q(is_demo=True)),
     )
     locations = []
     without_location = 0
@@ -343,13 +382,14 @@ def tracker_charts() -> TrackerCharts:
         roadmaps_without_sector=without_sector,
         net_zero_years=net_zero_years,
         roadmaps_by_year=by_year,
-        roadmaps_undated=Roadmap.objects.filter(published_on__isnull=True).count(),
+        roadmaps_undated=counts["undated"],
         capacity_charts=_capacity_charts(),
         project_locations=locations,
         projects_without_location=without_location,
         countries_with_roadmap=countries_with_roadmap,
         roadmaps_updated=_last_change(Roadmap, Target),
         projects_updated=_last_change(IndustrialProject, ProjectCapacity),
+        demo_roadmaps=counts["demo"],
     )
 
 

@@ -18,6 +18,7 @@ from ..selectors.countries import (
     country_directory,
     country_profile_load,
 )
+from ..wording import NOT_RECORDED, or_not_recorded
 
 EXPORT_COLUMNS = [
     "iso2",
@@ -70,15 +71,15 @@ def _country_list_csv(request: HttpRequest, directory) -> HttpResponse:
             row.roadmaps,
             row.targets,
             row.projects,
-            row.net_zero.year if row.net_zero else "",
-            row.net_zero.scope_label if row.net_zero else "",
+            row.net_zero.year if row.net_zero else NOT_RECORDED,
+            row.net_zero.scope_label if row.net_zero else NOT_RECORDED,
             "yes" if row.badges.g20 else "no",
             "yes" if row.badges.leadit_member else "no",
             "; ".join(group.name for group in row.badges.groups),
             "; ".join(region.name for region in row.badges.regions),
             request.build_absolute_uri(row.url),
         ]
-        writer.writerow([escape_formula(cell) for cell in cells])
+        writer.writerow([escape_formula(or_not_recorded(cell)) for cell in cells])
     return response
 
 

@@ -29,11 +29,12 @@ from ..selectors.coverage import (
     coverage_matrix,
     tracker_charts,
 )
+from ..wording import NOT_RECORDED, or_not_recorded
 
 COVERAGE_CATEGORIES = [
     MapCategory(ROADMAP, "Roadmap for at least one sector", "#0072B2", "diagonal"),
     MapCategory(TARGET, "Target only (sector or economy-wide net zero)", "#E69F00", "dots"),
-    MapCategory(NOTHING, "Neither yet", "#ffffff", "horizontal"),
+    MapCategory(NOTHING, "Neither recorded in the Tracker", "#ffffff", "horizontal"),
 ]
 NOT_IN_MATRIX = "Not in the G20 or LeadIT"
 
@@ -87,6 +88,8 @@ def _coverage_csv(request: HttpRequest, matrix: CoverageMatrix) -> HttpResponse:
         "leadit_member",
         "economy_wide_net_zero_year",
         "economy_wide_net_zero_status",
+        "economy_wide_net_zero_source",
+        "economy_wide_net_zero_source_url",
         *(sector.name for sector in matrix.sectors),
         "sectors_with_roadmap",
         "sectors_with_target_only",
@@ -99,14 +102,16 @@ def _coverage_csv(request: HttpRequest, matrix: CoverageMatrix) -> HttpResponse:
             row.name,
             "yes" if row.g20 else "no",
             "yes" if row.leadit_member else "no",
-            row.economy_wide.year if row.economy_wide else "",
-            row.economy_wide.status_label if row.economy_wide else "",
-            *(cell.state if cell.state != NOTHING else "" for cell in row.cells),
+            row.economy_wide.year if row.economy_wide else NOT_RECORDED,
+            row.economy_wide.status_label if row.economy_wide else NOT_RECORDED,
+            or_not_recorded(row.economy_wide.source if row.economy_wide else ""),
+            or_not_recorded(row.economy_wide.source_url if row.economy_wide else ""),
+            *(cell.state if cell.state != NOTHING else NOT_RECORDED for cell in row.cells),
             row.roadmap_count,
             row.target_count,
             request.build_absolute_uri(reverse("tracker:country", kwargs={"iso2": row.code})),
         ]
-        writer.writerow([escape_formula(cell) for cell in cells])
+        writer.writerow([escape_formula(or_not_recorded(cell)) for cell in cells])
     return response
 
 
@@ -141,6 +146,16 @@ def _figure(slug: str, title: str, svg_markup, table, notes: list[str]) -> dict:
     }
 
 
+def _demo_note(data: TrackerCharts) -> str:
+    n = data.demo_roadmaps
+    if not n:
+        return ""
+    return (
+        f"{n} demo record{'s' if n != 1 else ''} (invented roadmap{'s' if n != 1 else ''}, "
+        "shown on the roadmap list as “Demo record (invented)”) left out."
+    )
+
+
 def _roadmaps_by_sector(data: TrackerCharts) -> dict:
     title = "Roadmaps by sector"
     items = data.roadmaps_by_sector
@@ -152,6 +167,7 @@ def _roadmaps_by_sector(data: TrackerCharts) -> dict:
         [
             "Current roadmaps (not superseded) of every scope; a roadmap covering several "
             "sectors counts once in each.",
+            _demo_note(data),
             f"{data.roadmaps_without_sector} roadmap"
             f"{'s' if data.roadmaps_without_sector != 1 else ''} without a sector not shown."
             if data.roadmaps_without_sector
@@ -169,7 +185,10 @@ def _net_zero_years(data: TrackerCharts) -> dict:
         svg.histogram_table(data.net_zero_years, title=title, count_label="Net-zero targets"),
         [
             "Net-zero targets of countries and roadmaps, economy-wide and sectoral, by the "
-            "year they aim for; targets of superseded roadmaps and of companies are left out."
+            "year they aim for; targets of superseded roadmaps, of companies and of demo "
+            "records (invented) are left out.",
+            "A country without a net-zero target in this chart is one whose target is not "
+            "recorded in the Tracker: that does not mean it has none.",
         ],
     )
 
@@ -187,6 +206,7 @@ def _roadmaps_over_time(data: TrackerCharts) -> dict:
         [
             "The number of roadmaps published up to the end of each year, superseded ones "
             "included: they were published then.",
+            _demo_note(data),
             f"{data.roadmaps_undated} roadmap{'s' if data.roadmaps_undated != 1 else ''} "
             "without a publication date not counted."
             if data.roadmaps_undated
@@ -238,7 +258,7 @@ def _projects_map(data: TrackerCharts):
         categories=ROADMAP_COUNTRIES,
         points=points,
         point_categories=PROJECT_CATEGORIES,
-        other_label="No national roadmap in the Tracker",
+        other_label="No national roadmap recorded in the Tracker",
     )
     status_counts = Counter(location.status for location in data.project_locations)
     rows = [

@@ -13,6 +13,7 @@ from ..gem_import import GEM_ATTRIBUTION, GEM_LICENCE_URL, GEM_TRACKER_URL
 from ..models import IndustrialProject, Roadmap, Target
 from ..selectors.changes import KINDS
 from ..selectors.changes import recent_changes as load_recent_changes
+from ..wording import NOT_RECORDED
 
 CHANGES_SHOWN = 50
 
@@ -85,6 +86,7 @@ def methodology(request: HttpRequest) -> HttpResponse:
         "gem_tracker_url": GEM_TRACKER_URL,
         "licence_url": GEM_LICENCE_URL,
         "today": timezone.localdate(),
+        "not_recorded": NOT_RECORDED,
     }
     return render(request, "tracker/methodology.html", context)
 

@@ -21,6 +21,7 @@ from ..gem_import import (
 from ..selectors.projects import list_capacity
 from ..selectors.projects import project_detail as load_project
 from ..selectors.projects import project_list as load_project_list
+from ..wording import NOT_RECORDED, or_not_recorded
 
 PROJECTS_PER_PAGE = 50
 
@@ -109,12 +110,12 @@ def _project_csv(request: HttpRequest, projects) -> HttpResponse:
             project.country.code,
             project.country.name,
             project.location,
-            project.latitude if project.latitude is not None else "",
-            project.longitude if project.longitude is not None else "",
+            project.latitude if project.latitude is not None else NOT_RECORDED,
+            project.longitude if project.longitude is not None else NOT_RECORDED,
             project.coordinate_accuracy,
             project.sector.name,
             project.get_status_display(),
-            project.start_year or "",
+            project.start_year or NOT_RECORDED,
             "; ".join(t.name for t in project.technologies.all()),
             project.production_equipment,
             "; ".join(
@@ -125,11 +126,11 @@ def _project_csv(request: HttpRequest, projects) -> HttpResponse:
             GEM_ATTRIBUTION if project.source == GEM_SOURCE else project.source,
             project.source_url,
             "CC BY 4.0",
-            project.last_reviewed_on.isoformat() if project.last_reviewed_on else "",
+            project.last_reviewed_on.isoformat() if project.last_reviewed_on else NOT_RECORDED,
             project.updated_at.isoformat(timespec="seconds"),
             request.build_absolute_uri(project.get_absolute_url()),
         ]
-        writer.writerow([escape_formula(value) for value in row])
+        writer.writerow([escape_formula(or_not_recorded(value)) for value in row])
     return response
 
 

@@ -26,12 +26,17 @@ from ..selectors.roadmaps import (
     roadmap_page,
     roadmaps_last_updated,
 )
+from ..wording import NOT_RECORDED, or_not_recorded
 
 ROADMAPS_PER_PAGE = 25
 LICENCE = "CC BY 4.0"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
 CITATION_NAME = "LeadIT Industry Transition Tracker"
 EXPORT_FORMATS = ("csv", "xlsx", "json")
+MISSING_VALUES_NOTE = (
+    f"“{NOT_RECORDED}” marks a value the Tracker does not record: not that it is none "
+    "(see the methodology page). is_demo marks invented demo records."
+)
 
 
 def _filter_parameters(data: QueryDict) -> QueryDict:
@@ -130,6 +135,7 @@ def _roadmap_list_body(request: HttpRequest, *, given: QueryDict, page_asked: st
 EXPORT_COLUMNS = [
     "slug",
     "title",
+    "is_demo",
     "scope",
     "country_code",
     "country_name",
@@ -149,34 +155,41 @@ EXPORT_COLUMNS = [
 
 def _export_rows(request: HttpRequest, roadmaps) -> list[dict]:
     """One dict per roadmap, the columns of ``EXPORT_COLUMNS``, values as they are (dates
-    as ISO strings, years as numbers, None when unknown)."""
+    as ISO strings, years as numbers, ``is_demo`` true for an invented demo record), and
+    ``NOT_RECORDED`` ("not_recorded") where the Tracker holds no value: never an empty
+    cell or a null, which a reader could take for "none"."""
     rows = []
     for roadmap in roadmaps:
-        rows.append(
-            {
-                "slug": roadmap.slug,
-                "title": roadmap.title,
-                "scope": roadmap.get_scope_display(),
-                "country_code": roadmap.country.code or "",
-                "country_name": roadmap.country.name if roadmap.country else "",
-                "region": roadmap.region.name if roadmap.region else "",
-                "publisher": roadmap.publisher,
-                "published_on": (
-                    roadmap.published_on.isoformat() if roadmap.published_on else None
-                ),
-                "status": roadmap.get_status_display(),
-                "sectors": "; ".join(sector.name for sector in roadmap.sectors.all()),
-                "instruments": "; ".join(i.name for i in roadmap.instruments.all()),
-                "net_zero_year": roadmap.net_zero_year,
-                "earliest_target_year": roadmap.earliest_target_year,
-                "document_url": roadmap.document_url,
-                "last_reviewed_on": (
-                    roadmap.last_reviewed_on.isoformat() if roadmap.last_reviewed_on else None
-                ),
-                "url": request.build_absolute_uri(roadmap.get_absolute_url()),
-            }
-        )
+        row = {
+            "slug": roadmap.slug,
+            "title": roadmap.title,
+            "is_demo": roadmap.is_demo,
+            "scope": roadmap.get_scope_display(),
+            "country_code": roadmap.country.code or "",
+            "country_name": roadmap.country.name if roadmap.country else "",
+            "region": roadmap.region.name if roadmap.region else "",
+            "publisher": roadmap.publisher,
+            "published_on": (roadmap.published_on.isoformat() if roadmap.published_on else None),
+            "status": roadmap.get_status_display(),
+            "sectors": "; ".join(sector.name for sector in roadmap.sectors.all()),
+            "instruments": "; ".join(i.name for i in roadmap.instruments.all()),
+            "net_zero_year": roadmap.net_zero_year,
+            "earliest_target_year": roadmap.earliest_target_year,
+            "document_url": roadmap.document_url,
+            "last_reviewed_on": (
+                roadmap.last_reviewed_on.isoformat() if roadmap.last_reviewed_on else None
+            ),
+            "url": request.build_absolute_uri(roadmap.get_absolute_url()),
+        }
+        rows.append({key: or_not_recorded(value) for key, value in row.items()})
     return rows
+
+
+def _flat(value):
+    """A CSV or XLSX cell: yes/no for a flag, the value otherwise."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return value
 
 
 def _cell(value):
@@ -195,7 +208,7 @@ def _csv(rows: list[dict]) -> bytes:
     writer = csv.writer(out)
     writer.writerow(EXPORT_COLUMNS)
     for row in rows:
-        writer.writerow(["" if row[c] is None else _cell(row[c]) for c in EXPORT_COLUMNS])
+        writer.writerow([_cell(_flat(row[c])) for c in EXPORT_COLUMNS])
     # A byte-order mark, so that spreadsheets read the UTF-8 names right.
     return "\ufeff".encode() + out.getvalue().encode()
 
@@ -205,7 +218,7 @@ def _xlsx(rows: list[dict], about: dict) -> bytes:
     sheet = book.create_sheet("Roadmaps")
     sheet.append(EXPORT_COLUMNS)
     for row in rows:
-        sheet.append([_cell(row[c]) for c in EXPORT_COLUMNS])
+        sheet.append([_cell(_flat(row[c])) for c in EXPORT_COLUMNS])
     info = book.create_sheet("About")
     for label, value in about.items():
         info.append([_cell(label), _cell(value)])
@@ -241,7 +254,9 @@ def roadmap_export(request: HttpRequest, fmt: str) -> HttpResponse:
             "Ignored filters": ", ".join(f"{n}={v}" for n, _l, v, _w in filterset.ignored())
             or "none",
             "Roadmaps": len(rows),
+            "Demo records (invented)": sum(1 for row in rows if row["is_demo"] is True),
             "List on the web": _list_url(request, query),
+            "Missing values": MISSING_VALUES_NOTE,
         }
         response = HttpResponse(
             _xlsx(rows, about),
@@ -258,6 +273,7 @@ def roadmap_export(request: HttpRequest, fmt: str) -> HttpResponse:
             "sort": filterset.sort_order(),
             "ignored_filters": {name: value for name, _l, value, _w in filterset.ignored()},
             "count": len(rows),
+            "missing_values": MISSING_VALUES_NOTE,
             "roadmaps": rows,
         }
         response = HttpResponse(
