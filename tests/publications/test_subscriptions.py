@@ -204,7 +204,8 @@ def test_sign_up_when_the_mail_server_is_down_records_a_job_to_send_it_later(cli
 
     response = _sign_up(client)
 
-    assert response.status_code == 302 and response["Location"] == SENT
+    # The visitor is told the e-mail is delayed (tests/test_mail_server_down.py: the job).
+    assert response.status_code == 302 and response["Location"] == SENT + "?mail=delayed"
     job = BackgroundJob.objects.get()
     assert job.task_name == "publications.send_confirmation"
     assert job.arguments == {"subscriber_id": Subscriber.objects.get().pk}
