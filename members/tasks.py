@@ -16,7 +16,12 @@ logger = logging.getLogger(__name__)
 # A refused connection or a temporary SMTP failure passes; a bad address does not.
 @background_job(
     name="members.notify_secretariat_of_progress_update",
-    transient=(ConnectionError, TimeoutError, smtplib.SMTPServerDisconnected),
+    transient=(
+        ConnectionError,
+        TimeoutError,
+        smtplib.SMTPServerDisconnected,
+        smtplib.SMTPConnectError,
+    ),
 )
 def notify_secretariat_of_progress_update(*, update_id: int) -> int:
     update = (
