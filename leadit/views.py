@@ -11,3 +11,8 @@ def home(request):
         for section in home_sections()
     ]
     return render(request, "pages/home.html", {"home_sections": sections})
+
+
+def csrf_failure(request, reason=""):
+    """A refused form in the site's own layout (Django's page is bare and technical)."""
+    return render(request, "403_csrf.html", status=403)

@@ -14,6 +14,7 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from import_export import fields, resources
 from import_export.admin import ExportMixin
 from import_export.formats.base_formats import CSV, XLSX
@@ -74,14 +75,23 @@ class YearFilter(admin.SimpleListFilter):
         return queryset
 
 
+@admin.display(description="file")
+def document_download(_admin, document: EventDocument) -> str:
+    """A link to the stored file through the view that checks access (files are private)."""
+    if not document.pk or not document.file:
+        return "no file"
+    return format_html('<a href="{}">{}</a>', document.get_absolute_url(), document.download_name)
+
+
 class DocumentInline(admin.TabularInline):
     """Documents are added on their own page (type and size checks, notifications)."""
 
     model = EventDocument
     extra = 0
-    fields = ["kind", "title", "file", "link", "visibility", "uploaded_by", "uploaded_at"]
+    fields = ["kind", "title", "download", "link", "visibility", "uploaded_by", "uploaded_at"]
     readonly_fields = fields
     show_change_link = True
+    download = document_download
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -249,6 +259,9 @@ class EventDocumentForm(forms.ModelForm):
     class Meta:
         model = EventDocument
         fields = ["event", "kind", "title", "file", "link", "visibility"]
+        # The stored file is private: the default widget would link to its storage path,
+        # which is never served. The "download" field links to the checked view instead.
+        widgets = {"file": forms.FileInput}
 
     def clean_file(self):
         file = self.cleaned_data.get("file")
@@ -268,7 +281,9 @@ class EventDocumentAdmin(SimpleHistoryAdmin):
     list_select_related = ["event", "uploaded_by"]
     search_fields = ["title", "event__title"]
     autocomplete_fields = ["event"]
-    readonly_fields = ["uploaded_by", "uploaded_at"]
+    readonly_fields = ["download", "uploaded_by", "uploaded_at"]
+
+    download = document_download
 
     def save_model(self, request, obj, form, change):
         if change:

@@ -242,6 +242,10 @@ class EventDocument(models.Model):
                 kwargs["update_fields"] = {*kwargs["update_fields"], "original_name"}
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self) -> str:
+        # Files live under private/ and are served only through this access-checked view.
+        return reverse("summits:document", kwargs={"slug": self.event.slug, "pk": self.pk})
+
     @property
     def download_name(self) -> str:
         return self.original_name or os.path.basename(self.file.name)

@@ -139,3 +139,17 @@ def test_healthz_answers_503_when_the_cache_is_down(client):
     assert response.status_code == 503
     assert response.json()["checks"]["cache"] == "error"
     assert "Connection" not in response.content.decode()
+
+
+def test_form_sent_without_its_csrf_token_gets_the_sites_own_page(db):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+
+    response = browser.post("/publications/newsletter/subscribe/", {"email": "a@example.org"})
+
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "The form could not be sent" in page
+    assert "Nothing was saved" in page
+    assert 'class="skip-link"' in page or "<nav" in page  # the site's own layout

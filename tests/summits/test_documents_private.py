@@ -102,3 +102,16 @@ def test_migration_moves_documents_stored_under_their_original_name(media_root):
     assert not default_storage.exists(old)
     missing.refresh_from_db()
     assert missing.file.name == "events/documents/2025/gone.pdf"
+
+
+def test_admin_links_a_private_document_through_the_checked_view(staff_client, members_only_agenda):
+    url = reverse("admin:summits_eventdocument_change", args=[members_only_agenda.pk])
+
+    page = staff_client.get(url).content.decode()
+
+    assert members_only_agenda.get_absolute_url() in page
+    assert "/media/private/" not in page
+    download = staff_client.get(members_only_agenda.get_absolute_url())
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == AGENDA
+    download.close()
