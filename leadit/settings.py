@@ -133,6 +133,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.boo
     # Pool options are set here, not in DATABASE_URL: django-environ would pass them as
     # strings. A pool requires CONN_MAX_AGE = 0.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # The pool checks a connection before handing it out (psycopg_pool's
+    # ConnectionPool.check_connection), so a connection that died while idle (a backend
+    # terminated, PostgreSQL restarted) is replaced instead of failing a request. Django
+    # 5.2 passes that check itself when CONN_HEALTH_CHECKS is on; "check" in the pool
+    # options below would be passed twice (TypeError).
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=2),
         "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=10),
