@@ -25,6 +25,14 @@ class BackgroundJob(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The running attempt's lease: which worker process holds it ("host:pid") and when it
+    # last said it was alive (every few seconds, see leadit.jobs). A running job whose
+    # heartbeat stopped lost its worker; the sweep queues it again.
+    lease_owner = models.CharField(max_length=200, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # One line per event of the job's life that its status alone does not tell (a lost
+    # worker, a retried error), oldest first: the story staff read in the admin.
+    history = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -32,3 +40,9 @@ class BackgroundJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.description or self.task_name} ({self.get_status_display()})"
+
+    def same_work(self):
+        """The other jobs for the same work: the same task with the same arguments."""
+        return BackgroundJob.objects.filter(
+            task_name=self.task_name, arguments=self.arguments
+        ).exclude(pk=self.pk)

@@ -11,11 +11,18 @@ import sys
 import time
 import urllib.error
 import urllib.request
+import uuid
 from pathlib import Path
 
 import psycopg
 import pytest
+from django.core.cache import cache
 from django.db import connection
+
+import leadit.jobs
+from leadit.jobs import job_enqueue
+from leadit.models import BackgroundJob
+from tests.support.db_outage import lose_connection
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -109,3 +116,49 @@ def test_no_request_fails_after_the_portals_backends_are_terminated(pooled_porta
 
     statuses = [_get(f"{base}/members/?after={n}") for n in range(30)]
     assert statuses.count(200) == 30, statuses
+
+
+# --- Job bookkeeping on a lost connection (a real worker, its backend terminated) ---------
+
+
+@pytest.fixture
+def quick_retries(monkeypatch):
+    monkeypatch.setattr(leadit.jobs, "RETRY_BASE_SECONDS", 0)
+
+
+def _wait_for(job: BackgroundJob, *statuses: str, timeout: float = 20) -> BackgroundJob:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job.refresh_from_db()
+        if job.status in statuses:
+            return job
+        time.sleep(0.1)
+    raise AssertionError(f"job stayed {job.status}: {job.last_error}\n{job.history}")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_job_whose_connection_dies_after_its_work_is_recorded_done(quick_retries, celery_worker):
+    key = uuid.uuid4().hex
+    job = job_enqueue(task=lose_connection, description="lose it after", key=key, when="after")
+
+    job = _wait_for(job, "done", "failed")
+
+    # _finish met the dead connection, opened a new one and recorded the outcome.
+    assert (job.status, job.attempts, job.last_error) == ("done", 1, "")
+    assert cache.get(key) == 1  # the work ran once
+
+
+@pytest.mark.django_db(transaction=True)
+def test_job_whose_connection_dies_during_its_work_is_retried_and_done(
+    quick_retries, celery_worker
+):
+    key = uuid.uuid4().hex
+    job = job_enqueue(task=lose_connection, description="lose it during", key=key, when="during")
+
+    job = _wait_for(job, "done", "failed")
+
+    # A database error is transient: recorded, retried with backoff, then done.
+    assert (job.status, job.attempts) == ("done", 2)
+    assert cache.get(key) == 2
+    assert "attempt 1: OperationalError" in job.history
+    assert "retried (attempt 2 of 5)" in job.history
