@@ -44,7 +44,7 @@ from bench.common import (  # noqa: E402
 )
 
 DB_NAME = "leadit_bench"
-GEM_FILE = ROOT.parent / "shared/data/gem-steel/gem_iron_steel_map_file_2025-03-25.csv"
+GEM_FILE = ROOT / "tracker/data/gem/gem_iron_steel_map_file_2025-03-25.csv"
 GEM_COMMAND = ROOT / "tracker/management/commands/import_gem_steel.py"
 CACHED_BAR, UNCACHED_BAR = 0.85, 0.20
 

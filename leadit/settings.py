@@ -148,12 +148,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.boo
 # --- Redis: cache and Celery broker ------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
+    # A Redis that is down or hung degrades the cache, it does not break requests: short
+    # socket timeouts, then leadit.redis_cache's breaker and fallback (docs/architecture.md).
     CACHES = {
         "default": {
-            "BACKEND": "leadit.redis_cache.ReusingRedisCache",
+            "BACKEND": "leadit.redis_cache.ResilientRedisCache",
             "LOCATION": env("CACHE_URL", default=REDIS_URL),
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="leadit"),
             "TIMEOUT": 300,
+            "OPTIONS": {
+                "socket_connect_timeout": env.float("CACHE_CONNECT_TIMEOUT", default=0.5),
+                "socket_timeout": env.float("CACHE_SOCKET_TIMEOUT", default=1.0),
+            },
         }
     }
 else:
@@ -348,5 +354,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # WeasyPrint logs every layout step at INFO: dozens of lines per PDF.
+        "weasyprint.progress": {"level": "WARNING"},
+    },
 }
