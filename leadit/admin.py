@@ -2,16 +2,16 @@ from collections import Counter
 
 from django.contrib import admin, messages
 
-from .jobs import job_is_stuck, job_retry
+from .jobs import job_is_stuck, job_retry, job_story
 from .models import BackgroundJob
 
 
 @admin.register(BackgroundJob)
 class BackgroundJobAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "description", "task_name", "status", "attempts", "short_error"]
+    list_display = ["created_at", "description", "task_name", "status", "story", "attempts"]
     list_filter = ["status", "task_name"]
     search_fields = ["description", "task_name", "last_error"]
-    readonly_fields = [f.name for f in BackgroundJob._meta.fields]
+    readonly_fields = ["story", *(f.name for f in BackgroundJob._meta.fields)]
     actions = ["retry"]
 
     def has_add_permission(self, request):
@@ -20,6 +20,12 @@ class BackgroundJobAdmin(admin.ModelAdmin):
     @admin.display(description="Error")
     def short_error(self, job):
         return job.last_error[:120]
+
+    @admin.display(description="what happened")
+    def story(self, job):
+        """The job's story, not only its last attempt's: "Interrupted — resumed by job #12
+        (done)", "Queued — Worker lost …; re-queued, attempt 2 of 5"."""
+        return job_story(job)[:300]
 
     @admin.action(
         description="Retry the selected failed (or stuck queued) jobs", permissions=["change"]

@@ -398,3 +398,34 @@ def requeue_stale_jobs() -> int:
     if sent:
         logger.info("Re-sent %s queued jobs", sent)
     return sent
+
+
+# --- The story of the work, for staff ------------------------------------------------------
+
+
+def job_story(job: BackgroundJob, now=None) -> str:
+    """What happened to ``job`` and to its work, in one line: an attempt that was
+    interrupted and carried on by a later job for the same work says so, rather than
+    "failed" for good."""
+    now = now or timezone.now()
+    status = BackgroundJob.Status
+    lost_before = "was lost" in job.history or "Worker lost" in job.history
+    if job.status == status.QUEUED:
+        waiting = f" — {job.last_error}" if job.last_error else ""
+        return f"Queued{waiting}"
+    if job.status == status.RUNNING:
+        heard = job.heartbeat_at or job.started_at
+        since = f", last heard from {int((now - heard).total_seconds())} s ago" if heard else ""
+        where = f" on {job.lease_owner}" if job.lease_owner else ""
+        return f"Running (attempt {job.attempts} of {MAX_ATTEMPTS}){where}{since}"
+    if job.status == status.DONE:
+        if job.attempts > 1:
+            why = " after its worker was lost" if lost_before else " after a transient error"
+            return f"Done on attempt {job.attempts} of {MAX_ATTEMPTS}{why}"
+        return "Done"
+    later = job.same_work().filter(created_at__gt=job.created_at).order_by("created_at")
+    resumed = later.filter(status=status.DONE).first() or later.last()
+    if resumed is not None:
+        verb = "Interrupted" if "WorkerLost" in job.last_error or lost_before else "Failed"
+        return f"{verb} — resumed by job #{resumed.pk} ({resumed.get_status_display().lower()})"
+    return f"Failed: {job.last_error}" if job.last_error else "Failed"

@@ -13,11 +13,12 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from leadit.jobs import requeue_stale_jobs
+from leadit.jobs import job_story, requeue_stale_jobs
 from leadit.models import BackgroundJob
 from publications.documents import document_request_render, render_document
-from publications.models import RenderedDocument
-from tests.factories.publications import BriefFactory
+from publications.models import Delivery, RenderedDocument
+from publications.sending import send_issue
+from tests.factories.publications import BriefFactory, NewsletterIssueFactory, SubscriberFactory
 
 ROOT = Path(__file__).resolve().parent.parent
 Status = RenderedDocument.Status
@@ -139,8 +140,40 @@ def test_render_whose_worker_was_killed_is_redone_and_never_run_twice(workers, s
     job.refresh_from_db()
     assert (job.status, job.attempts) == ("done", 2)
     assert "re-queued, attempt 2 of 5" in job.history
+    assert job_story(job) == "Done on attempt 2 of 5 after its worker was lost"
     assert seconds < 90
     response = client.get(f"/publications/{brief.slug}.pdf")
     assert response.status_code == 200
     body = b"".join(response.streaming_content) if response.streaming else response.content
     assert body.startswith(b"%PDF-")
+
+
+@pytest.mark.django_db
+def test_the_admin_tells_the_story_of_an_interrupted_and_resumed_send(staff_client):
+    issue = NewsletterIssueFactory()
+    for subscriber in SubscriberFactory.create_batch(3):
+        Delivery.objects.create(issue=issue, subscriber=subscriber, status=Delivery.Status.SENT)
+    lost = BackgroundJob.objects.create(
+        task_name=send_issue.name,
+        arguments={"issue_id": issue.pk},
+        description="Send the issue",
+        status=BackgroundJob.Status.FAILED,
+        attempts=5,
+        last_error="WorkerLost: Worker lost on attempt 5 of 5 (no heartbeat …)",
+    )
+    resumed = BackgroundJob.objects.create(
+        task_name=send_issue.name,
+        arguments={"issue_id": issue.pk},
+        description="Resume sending",
+        status=BackgroundJob.Status.DONE,
+        attempts=1,
+    )
+
+    assert job_story(lost) == f"Interrupted — resumed by job #{resumed.pk} (done)"
+    assert job_story(resumed) == "Done"
+    html = staff_client.get(f"/admin/publications/newsletterissue/{issue.pk}/change/")
+    html = html.content.decode()
+    assert "Sent to 3 of 3" in html
+    assert f"Interrupted — resumed by job #{resumed.pk} (done)" in html
+    jobs = staff_client.get("/admin/leadit/backgroundjob/").content.decode()
+    assert f"Interrupted — resumed by job #{resumed.pk} (done)" in jobs

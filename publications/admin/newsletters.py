@@ -259,6 +259,7 @@ class NewsletterIssueAdmin(SimpleHistoryAdmin):
         "published_on",
         "pdf_state",
         "send_progress",
+        "send_jobs",
         "test_sent_to",
         "test_sent_at",
         "send_requested_at",
@@ -290,6 +291,7 @@ class NewsletterIssueAdmin(SimpleHistoryAdmin):
                     "send_requested_at",
                     "send_finished_at",
                     "send_progress",
+                    "send_jobs",
                 ]
             },
         ),
@@ -352,13 +354,40 @@ class NewsletterIssueAdmin(SimpleHistoryAdmin):
             for status in Delivery.Status.values
             if progress.get(status)
         )
-        summary = f"{progress['done']} of {progress['total']} done ({counts})"
+        summary = (
+            f"Sent to {progress['sent']:,} of {progress['total']:,}; "
+            f"{progress['done']} of {progress['total']} done ({counts})"
+        )
         deliveries = _admin_url(
             "publications_delivery_changelist", query=f"?issue__id__exact={issue.pk}"
         )
         if deliveries:
             return format_html('{} — <a href="{}">the deliveries</a>', summary, deliveries)
         return summary
+
+    @admin.display(description="jobs of the send")
+    def send_jobs(self, issue):
+        """Every job that worked on the send, oldest first, each with its story: one that
+        was interrupted and resumed by another says so."""
+        from leadit.jobs import job_story
+        from leadit.models import BackgroundJob
+
+        from ..sending import send_issue
+
+        jobs = list(
+            BackgroundJob.objects.filter(
+                task_name=send_issue.name, arguments__issue_id=issue.pk
+            ).order_by("created_at")
+        )
+        if not jobs:
+            return "None yet."
+        lines = []
+        for job in jobs:
+            url = _admin_url("leadit_backgroundjob_change", job.pk)
+            label = f"Job #{job.pk}"
+            link = format_html('<a href="{}">{}</a>', url, label) if url else label
+            lines.append((link, job.description, job_story(job)))
+        return format_html_join(mark_safe("<br>"), "{} — {}: {}", lines)
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
