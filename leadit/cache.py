@@ -18,10 +18,15 @@ middleware lets that request through, and the decorator answers it from the cach
 visitor is anonymous after all.
 """
 
+import atexit
+import contextlib
 import functools
 import gzip
 import hashlib
 import logging
+import os
+import threading
+import time
 import uuid
 
 import redis
@@ -32,12 +37,15 @@ from django.urls import Resolver404, resolve
 from django.utils.cache import patch_vary_headers
 
 from .local_pages import LOCAL_PAGES, announce
+from .redis_cache import on_recovery
 
 logger = logging.getLogger(__name__)
 
 PAGE_TIMEOUT = 60 * 60
 # With the cache down, pages are rendered as if nothing were cached (and /healthz says so).
 CACHE_DOWN = (redis.RedisError, OSError)
+# While invalidations wait for Redis to come back, it is asked this often.
+REPLAY_EVERY_SECONDS = 1.0
 # Headers that belong to one response only.
 NOT_STORED = {"content-length", "set-cookie", "date"}
 
@@ -57,14 +65,124 @@ def _page_key(request: HttpRequest) -> str:
     return f"pagecache:page:{digest}"
 
 
+def _pages_cache():
+    """The cache as the page cache needs it: raising when Redis is down (``cache.strict``
+    of ``leadit.redis_cache.ResilientRedisCache``) rather than answering from this
+    process's own memory, where an invalidation by another process cannot reach."""
+    return getattr(cache, "strict", cache)
+
+
 def invalidate(*namespaces: str) -> None:
+    """Make every cached page of ``namespaces`` stale. Never fails for want of Redis: an
+    edit must go through while the cache is down. Then the namespaces are remembered and
+    invalidated again as soon as Redis answers (before this process reads a page from it,
+    and within ``REPLAY_EVERY_SECONDS`` anyway), so a page cached before the outage is not
+    served after it."""
     for namespace in namespaces:
-        generation = uuid.uuid4().hex
-        cache.set(_generation_key(namespace), generation, timeout=None)
-        announce(namespace, generation)
+        try:
+            _new_generation(namespace)
+        except CACHE_DOWN as exc:
+            _remember(namespace, exc)
 
 
-LOCAL_PAGES.configure(lambda: [(n, _generation_key(n)) for n in sorted(NAMESPACES)])
+def _new_generation(namespace: str) -> None:
+    generation = uuid.uuid4().hex
+    # This process's own copies go stale at once, whatever Redis does.
+    LOCAL_PAGES.heard(namespace, generation)
+    _pages_cache().set(_generation_key(namespace), generation, timeout=None)
+    announce(namespace, generation)
+
+
+# --- Invalidations Redis missed -------------------------------------------------------------
+
+_pending: set[str] = set()
+_pending_lock = threading.Lock()
+_replay_lock = threading.RLock()
+_replayer_pid: int | None = None
+
+
+def _remember(namespace: str, exc: BaseException) -> None:
+    global _replayer_pid
+    with _pending_lock:
+        first = not _pending
+        _pending.add(namespace)
+        start = _replayer_pid != os.getpid()
+        if start:
+            _replayer_pid = os.getpid()
+    if first:
+        logger.warning(
+            "Page cache unavailable (%s); invalidation of %s kept until Redis answers",
+            type(exc).__name__,
+            namespace,
+        )
+    if start:
+        threading.Thread(
+            target=_replay_loop, args=(os.getpid(),), name="page-cache-replay", daemon=True
+        ).start()
+
+
+def pending_invalidations() -> set[str]:
+    with _pending_lock:
+        return set(_pending)
+
+
+def replay_pending() -> None:
+    """Invalidate again what Redis missed (what fails again stays pending)."""
+    replayed = []
+    with _replay_lock:
+        for namespace in sorted(pending_invalidations()):
+            if namespace not in pending_invalidations():
+                continue  # replayed meanwhile (by the recovery this very call set off)
+            try:
+                _new_generation(namespace)
+            except CACHE_DOWN:
+                break
+            with _pending_lock:
+                _pending.discard(namespace)
+            replayed.append(namespace)
+    if replayed:
+        logger.warning("Page cache: invalidations of %s replayed", ", ".join(replayed))
+
+
+def _replay_loop(pid: int) -> None:
+    # One thread per process while anything is pending: a worker that saved a PDF during
+    # the outage may serve nothing after it, yet its invalidation must reach Redis.
+    global _replayer_pid
+    while True:
+        time.sleep(REPLAY_EVERY_SECONDS)
+        with _pending_lock:
+            if not _pending:
+                if _replayer_pid == pid:
+                    _replayer_pid = None
+                return
+        try:
+            replay_pending()
+        except Exception:  # noqa: BLE001 - keep trying while anything is pending
+            logger.exception("Page cache: replaying invalidations failed")
+
+
+@atexit.register
+def _replay_at_exit() -> None:
+    # A management command or a worker child ending during an outage: one last try.
+    if pending_invalidations():
+        with contextlib.suppress(Exception):
+            replay_pending()
+
+
+# The resilient cache runs this before the call that found Redis back goes on.
+on_recovery(replay_pending)
+
+
+def _invalidate_everything() -> None:
+    """After this process's subscription was lost (Redis restarted, hung, unreachable), any
+    process may have changed pages it could not invalidate: start every namespace afresh."""
+    invalidate(*sorted(NAMESPACES))
+
+
+LOCAL_PAGES.configure(
+    lambda: [(n, _generation_key(n)) for n in sorted(NAMESPACES)],
+    on_reconnect=lambda: (replay_pending(), _invalidate_everything()),
+)
 
 
 def _lookup(request: HttpRequest) -> HttpResponse | None:
@@ -74,7 +192,7 @@ def _lookup(request: HttpRequest) -> HttpResponse | None:
     key = _page_key(request)
     stored = LOCAL_PAGES.get(key)
     if stored is None:
-        found = cache.get_many([key, *(_generation_key(n) for n in NAMESPACES)])
+        found = _pages_cache().get_many([key, *(_generation_key(n) for n in NAMESPACES)])
         request._page_cache_generations = found
         stored = found.get(key)
         if stored is None or found.get(_generation_key(stored[0])) != stored[1]:
@@ -103,10 +221,11 @@ def _current_generation(request: HttpRequest, namespace: str) -> str:
     generation = getattr(request, "_page_cache_generations", {}).get(_generation_key(namespace))
     if generation is None:
         generation = uuid.uuid4().hex
-        if cache.add(_generation_key(namespace), generation, timeout=None):
+        pages = _pages_cache()
+        if pages.add(_generation_key(namespace), generation, timeout=None):
             announce(namespace, generation)
         else:
-            generation = cache.get(_generation_key(namespace))
+            generation = pages.get(_generation_key(namespace))
     return generation
 
 
@@ -205,7 +324,7 @@ class PageCacheMiddleware:
         compressed = gzip.compress(response.content, compresslevel=6, mtime=0)
         stored = (namespace, generation, compressed, headers)
         key = _page_key(request)
-        cache.set(key, stored, timeout)
+        _pages_cache().set(key, stored, timeout)
         LOCAL_PAGES.put(key, stored, timeout)
 
 
@@ -221,14 +340,14 @@ def cached_fragment(request: HttpRequest, namespace: str, key: tuple, build):
     fragment_key = f"pagecache:{namespace}:fragment:{digest}"
     try:
         generation = _current_generation(request, namespace)
-        stored = cache.get(fragment_key)
+        stored = _pages_cache().get(fragment_key)
     except CACHE_DOWN:
         return build()
     if stored is not None and stored[0] == generation:
         return stored[1]
     value = build()
     try:
-        cache.set(fragment_key, (generation, value), PAGE_TIMEOUT)
+        _pages_cache().set(fragment_key, (generation, value), PAGE_TIMEOUT)
     except CACHE_DOWN:
         logger.warning("Page cache unavailable; fragment of %s not stored", request.path)
     return value

@@ -5,15 +5,19 @@ than rendering the barest view. So each process also keeps the pages it served i
 (least recently used first out, ``MAX_BYTES`` at most) and answers from there while it is
 sure they are current: a thread per process subscribes to ``CHANNEL``, on which
 ``leadit.cache.invalidate`` announces every namespace's new generation (and
-``cache.clear()`` that everything is gone), and holds the generations it heard. Whenever that subscription is not known to be live (not yet
-started, reconnecting, the cache is not Redis) this copy is not used and every lookup goes
-to Redis as before. An edit still shows up at once: the invalidating process updates its
+``cache.clear()`` that everything is gone), and holds the generations it heard. Whenever
+that subscription is not known to be live (not yet started, reconnecting, the cache is not
+Redis) this copy is not used and every lookup goes to Redis as before. A hung Redis keeps
+the connection open and silent, so the thread PINGs every second: unanswered for
+``SILENT_SECONDS``, the subscription counts as lost and every copy is dropped (an edit
+elsewhere may go unheard from then on). An edit still shows up at once: the invalidating process updates its
 own copy directly, the others within the delivery of one pub/sub message. (Emptying Redis
 behind Django's back, ``redis-cli FLUSHDB``, is not heard: use ``cache.clear()``.)
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import threading
@@ -28,7 +32,11 @@ logger = logging.getLogger(__name__)
 CHANNEL = "pagecache:generations"
 CLEARED = "*"  # announced when the whole cache is cleared
 MAX_BYTES = 32 * 1024 * 1024
-RECONNECT_MAX_SECONDS = 30
+RECONNECT_MAX_SECONDS = 5
+# The subscription's own check that Redis still answers (a hung Redis keeps the connection
+# open and says nothing): a PING this often, and lost if nothing was heard for longer.
+PING_EVERY_SECONDS = 1.0
+SILENT_SECONDS = 3.0
 
 
 def _redis_client():
@@ -52,6 +60,8 @@ class LocalPages:
         self._bytes = 0
         self._generations: dict[str, str] = {}
         self._in_sync = False
+        self._epoch = 0
+        self._on_reconnect = None
 
     # --- reads and writes -----------------------------------------------------------------
 
@@ -102,11 +112,41 @@ class LocalPages:
 
     # --- the subscription -----------------------------------------------------------------
 
-    def configure(self, generation_keys: Callable[[], Iterable[tuple[str, str]]]) -> None:
-        """``generation_keys()`` gives ``(namespace, cache key of its generation)`` pairs.
-        Listening starts with the first lookup in each process (after a fork, again), so
-        that workers and commands that never serve a page start nothing."""
+    def configure(
+        self,
+        generation_keys: Callable[[], Iterable[tuple[str, str]]],
+        on_reconnect: Callable[[], object] | None = None,
+    ) -> None:
+        """``generation_keys()`` gives ``(namespace, cache key of its generation)`` pairs;
+        ``on_reconnect()`` runs when the subscription is back after it was lost (or could
+        not start), before the generations are read again. Listening starts with the first
+        lookup in each process (after a fork, again), so that workers and commands that
+        never serve a page start nothing."""
         self._generation_keys = generation_keys
+        self._on_reconnect = on_reconnect
+
+    def restart(self) -> None:
+        """Drop everything and listen afresh at the next lookup (the cache was pointed at
+        another Redis, in tests)."""
+        with self._lock:
+            self._pid = None
+            self._epoch += 1
+            self._lost()
+
+    def _lost(self) -> None:
+        # Called with the lock held. Nothing heard while the subscription is down: no copy
+        # can be trusted, now or once it is back (an edit may have been missed meanwhile).
+        self._in_sync = False
+        self._pages.clear()
+        self._bytes = 0
+        self._generations.clear()
+
+    @property
+    def in_sync(self) -> bool:
+        return self._in_sync
+
+    def __len__(self) -> int:
+        return len(self._pages)
 
     def _started(self) -> bool:
         pid = os.getpid()
@@ -118,27 +158,47 @@ class LocalPages:
             if self._pid == pid:
                 return True
             self._pid = pid
-            self._pages.clear()
-            self._bytes = 0
-            self._generations.clear()
-            self._in_sync = False
+            self._epoch += 1
+            epoch = self._epoch
+            self._lost()
         thread = threading.Thread(
-            target=self._listen, args=(pid,), name="page-cache-generations", daemon=True
+            target=self._listen, args=(pid, epoch), name="page-cache-generations", daemon=True
         )
         thread.start()
         return True
 
-    def _listen(self, pid: int) -> None:
-        wait = 1
-        while self._pid == pid:
+    def _current(self, pid: int, epoch: int) -> bool:
+        return self._pid == pid and self._epoch == epoch
+
+    def _listen(self, pid: int, epoch: int) -> None:
+        wait = 1.0
+        failed = False
+        while self._current(pid, epoch):
+            pubsub = None
             try:
                 client = _redis_client()
                 pubsub = client.pubsub()
                 pubsub.subscribe(_channel(client))
-                for message in pubsub.listen():
+                last_heard = time.monotonic()
+                pinged = 0.0
+                while self._current(pid, epoch):
+                    # The connection of a hung Redis stays open and silent: a PING every
+                    # PING_EVERY_SECONDS must be answered, or the subscription is lost.
+                    now = time.monotonic()
+                    if now - last_heard > SILENT_SECONDS:
+                        raise TimeoutError(f"no answer from Redis for {SILENT_SECONDS} s")
+                    if now - pinged >= PING_EVERY_SECONDS:
+                        pubsub.ping()
+                        pinged = now
+                    message = pubsub.get_message(timeout=PING_EVERY_SECONDS / 2)
+                    if message is None:
+                        continue
+                    last_heard = time.monotonic()
                     if message["type"] == "subscribe":
-                        self._resync()
-                        wait = 1
+                        if failed and self._on_reconnect is not None:
+                            self._on_reconnect()
+                        self._resync(epoch)
+                        failed, wait = False, 1.0
                     elif message["type"] == "message":
                         namespace, _, generation = message["data"].decode().partition(" ")
                         if namespace == CLEARED:
@@ -146,17 +206,28 @@ class LocalPages:
                         else:
                             self.heard(namespace, generation)
             except Exception:  # noqa: BLE001 - any failure: stop trusting, reconnect
-                logger.warning("Page-cache subscription lost; reconnecting", exc_info=True)
-            with self._lock:
-                self._in_sync = False
+                if not failed:
+                    logger.warning("Page-cache subscription lost; reconnecting", exc_info=True)
+                failed = True
+            finally:
+                with self._lock:
+                    if self._epoch == epoch:
+                        self._lost()
+                if pubsub is not None:
+                    with contextlib.suppress(Exception):
+                        pubsub.close()
+            if not self._current(pid, epoch):
+                return
             time.sleep(wait)
             wait = min(wait * 2, RECONNECT_MAX_SECONDS)
 
-    def _resync(self) -> None:
+    def _resync(self, epoch: int) -> None:
         # Subscribed first, read second: a generation set meanwhile is also announced.
         pairs = list(self._generation_keys())
-        found = cache.get_many([key for _namespace, key in pairs])
+        found = getattr(cache, "strict", cache).get_many([key for _namespace, key in pairs])
         with self._lock:
+            if self._epoch != epoch:
+                return
             self._generations = {n: found[k] for n, k in pairs if found.get(k) is not None}
             self._in_sync = True
 

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import timedelta
 
+from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -175,17 +177,7 @@ def document_render(*, document_id: int) -> str:
         pdf = html_pdf(html, base_url=print_base_url())
         pages = page_count(pdf)
         seconds = time.monotonic() - started
-        with transaction.atomic():
-            if rendered_hash != document.content_hash:
-                _adopt_new_content(document, rendered_hash)
-            document.file.save(f"{document.publication.slug}.pdf", ContentFile(pdf), save=False)
-            document.status = Status.DONE
-            document.page_count = pages
-            document.size_bytes = len(pdf)
-            document.render_seconds = round(seconds, 3)
-            document.finished_at = timezone.now()
-            document.last_error = ""
-            document.save()
+        _store_pdf(document, pdf, pages=pages, seconds=seconds, rendered_hash=rendered_hash)
     except TRANSIENT_RENDER_ERRORS as exc:
         # The job wrapper retries while its job has attempts left; the row says the same.
         job_attempts = (
@@ -201,6 +193,98 @@ def document_render(*, document_id: int) -> str:
         raise
     logger.info("Rendered %s: %s pages, %s bytes in %.2f s", document, pages, len(pdf), seconds)
     return "rendered"
+
+
+def _store_pdf(
+    document: RenderedDocument, pdf: bytes, *, pages: int, seconds: float, rendered_hash: str
+) -> None:
+    """The PDF's file, and the row saying it is done, or neither: a file whose row was not
+    saved (the database failed, the content was superseded) is deleted again. (The page
+    cache's invalidation on save cannot fail it: ``leadit.cache.invalidate`` keeps what
+    Redis misses for later.)"""
+    stored_name = None
+    try:
+        with transaction.atomic():
+            if rendered_hash != document.content_hash:
+                _adopt_new_content(document, rendered_hash)
+            document.file.save(f"{document.publication.slug}.pdf", ContentFile(pdf), save=False)
+            stored_name = document.file.name
+            document.status = Status.DONE
+            document.page_count = pages
+            document.size_bytes = len(pdf)
+            document.render_seconds = round(seconds, 3)
+            document.finished_at = timezone.now()
+            document.last_error = ""
+            document.save()
+    except BaseException:
+        if stored_name:
+            _discard_unreferenced(stored_name)
+        raise
+
+
+def _discard_unreferenced(name: str) -> None:
+    """Delete the stored file ``name`` unless a row references it."""
+    try:
+        referenced = RenderedDocument.objects.filter(file=name).exists()
+    except (OperationalError, InterfaceError):
+        # The database cannot say (the commit may even have gone through): the sweep
+        # (sweep_orphaned_pdfs) deletes the file later if it is not referenced.
+        logger.warning("Kept %s: could not check whether a document references it", name)
+        return
+    if not referenced:
+        _file_storage().delete(name)
+        logger.info("Deleted %s: no document references it", name)
+
+
+def _file_storage():
+    return RenderedDocument._meta.get_field("file").storage
+
+
+# Files of rendered documents, and how old an unreferenced one must be before the sweep
+# deletes it: a render saves its file and then its row, within its hard time limit.
+PDF_FOLDER = "publications/pdf"
+ORPHAN_MIN_AGE_SECONDS = 2 * RENDER_TIME_LIMIT
+
+
+def sweep_orphaned_pdfs(*, older_than: float = ORPHAN_MIN_AGE_SECONDS) -> list[str]:
+    """Delete the files under ``PDF_FOLDER`` that no document references and that are
+    older than ``older_than`` seconds (younger ones may belong to a render in flight).
+    Returns the names deleted."""
+    storage = _file_storage()
+    try:
+        _folders, files = storage.listdir(PDF_FOLDER)
+    except FileNotFoundError:
+        return []
+    referenced = set(
+        RenderedDocument.objects.filter(file__startswith=f"{PDF_FOLDER}/").values_list(
+            "file", flat=True
+        )
+    )
+    cutoff = timezone.now() - timedelta(seconds=older_than)
+    deleted = []
+    for filename in files:
+        name = f"{PDF_FOLDER}/{filename}"
+        if name in referenced:
+            continue
+        try:
+            if storage.get_modified_time(name) > cutoff:
+                continue
+        except (FileNotFoundError, NotImplementedError):
+            continue
+        # Checked again one by one: a row saved since the listing keeps its file.
+        if RenderedDocument.objects.filter(file=name).exists():
+            continue
+        storage.delete(name)
+        deleted.append(name)
+    if deleted:
+        logger.warning("Deleted %s PDF file(s) no document references", len(deleted))
+    return deleted
+
+
+@shared_task(name="publications.sweep_orphaned_pdfs")
+def sweep_orphaned_pdfs_task() -> int:
+    """Periodic (beat): delete PDF files no document references (``sweep_orphaned_pdfs``)."""
+    return len(sweep_orphaned_pdfs())
 
 
 class ContentSuperseded(Exception):  # noqa: N818 - it is what happened

@@ -122,3 +122,18 @@ def broker_down():
     """The Celery broker unreachable for the test's duration."""
     with broker_unreachable():
         yield
+
+
+@pytest.fixture
+def own_redis(tmp_path):
+    """A Redis server of the test's own on a free port (tests.support.redis_server), with
+    the Django cache and the Celery broker pointed at it: stop, kill or hang it for real."""
+    from tests.support.redis_server import RedisServer
+
+    server = RedisServer(tmp_path / "redis")
+    server.start()
+    try:
+        with server.serving(cache=True, broker=True):
+            yield server
+    finally:
+        server.close()
