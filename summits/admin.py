@@ -23,8 +23,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from leadit.spreadsheets import EscapeFormulaeMixin
 
 from . import services
+from .admin_forms import EventAdminForm, TimeZoneField
 from .models import (
-    TIME_ZONES,
     DeadlineReminder,
     Event,
     EventDocument,
@@ -121,12 +121,14 @@ class BoardMeetingsPlanForm(forms.Form):
     year = forms.IntegerField(min_value=2000, max_value=2100)
     week = forms.TypedChoiceField(choices=WEEKS, coerce=int, initial="2", label="Which week")
     weekday = forms.TypedChoiceField(choices=WEEKDAYS, coerce=int, initial="1")
+    time_zone = TimeZoneField(label="Time zone", initial="Europe/Stockholm")
     time = forms.TimeField(
+        label="Time (in the meetings' time zone)",
         initial=datetime.time(14, 0),
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-        help_text="Local time in the time zone below.",
+        help_text="The local time of every meeting in the time zone above, summer time "
+        "included (not your own, and not UTC).",
     )
-    time_zone = forms.ChoiceField(choices=TIME_ZONES, initial="Europe/Stockholm")
     kind = forms.ModelChoiceField(queryset=EventKind.objects.all())
     title = forms.CharField(
         max_length=200,
@@ -151,9 +153,13 @@ class BoardMeetingsPlanForm(forms.Form):
 
 @admin.register(Event)
 class EventAdmin(SimpleHistoryAdmin):
+    """Times are entered and shown on the wall clock of the event's own time zone
+    (``EventAdminForm``), never in the site's UTC."""
+
+    form = EventAdminForm
     formfield_overrides = HTTPS_URLS
     change_list_template = "admin/summits/event/change_list.html"
-    list_display = ["title", "kind", "start", "time_zone", "visibility", "documents_state"]
+    list_display = ["title", "kind", "local_start", "visibility", "documents_state"]
     list_filter = ["kind", "visibility", YearFilter]
     list_select_related = ["kind"]
     search_fields = ["title", "slug", "location"]
@@ -167,7 +173,11 @@ class EventAdmin(SimpleHistoryAdmin):
         (None, {"fields": ["kind", "title", "slug", "visibility", "description"]}),
         (
             "When and where",
-            {"fields": ["start", "end", "time_zone", "location", "format", "online_link"]},
+            {
+                "fields": ["time_zone", "start", "end", "location", "format", "online_link"],
+                "description": "Times are the local times where the event takes place, in "
+                "the event's time zone.",
+            },
         ),
         (
             "Who",
@@ -187,6 +197,11 @@ class EventAdmin(SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("documents")
+
+    @admin.display(description="start (event's local time)", ordering="start")
+    def local_start(self, event):
+        start = event.local(event.start)
+        return f"{start:%a %-d %b %Y, %H:%M} ({event.time_zone})"
 
     @admin.display(description="documents")
     def documents_state(self, event):
