@@ -76,7 +76,7 @@ def test_settings_production_shape_uses_postgres_pool_and_redis():
     assert shown["engine"] == "django.db.backends.postgresql"
     assert shown["pool"] == {"min_size": 2, "max_size": 10, "timeout": 10}
     assert shown["conn_max_age"] == 0
-    assert shown["cache"] == "leadit.redis_cache.ReusingRedisCache"
+    assert shown["cache"] == "leadit.redis_cache.ResilientRedisCache"
     assert shown["eager"] is False
     assert shown["broker"] == PRODUCTION_ENV["REDIS_URL"]
     assert (shown["acks_late"], shown["reject_on_worker_lost"], shown["prefetch"]) == (
