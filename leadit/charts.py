@@ -12,8 +12,11 @@ Every chart is a pure function of its data that returns an ``<svg>`` as a ``Safe
 * Content-Security-Policy safe: presentation attributes and classes only, never ``style=``;
 * safe with user data: every label is escaped; long labels are shortened on screen with the
   full text in a ``<title>`` tooltip;
-* deterministic (same data, same bytes: cacheable and testable) and responsive (a
-  ``viewBox``; the stylesheet sets ``width: 100%; height: auto``).
+* deterministic (same data, same bytes: cacheable and testable) and responsive: a
+  ``viewBox`` and no ``width``/``height`` attributes (the stylesheet sets ``width: 100%;
+  height: auto``), drawn ``WIDTH`` units wide so that at a phone's width (about 360 px)
+  the text is still about 11 px tall; a bar chart whose labels would squeeze the bars puts
+  each label above its bar.
 
 Empty data gives a small "No data" chart rather than an error.
 """
@@ -63,9 +66,13 @@ GRID = "#d5dbe1"
 FONT = "system-ui, -apple-system, Segoe UI, Roboto, Helvetica Neue, Arial, sans-serif"
 FONT_SIZE = 12
 CHAR_WIDTH = 6.8  # an estimate of the average glyph width at FONT_SIZE, for layout
-WIDTH = 640
+# Narrow enough that a phone (a column of about 360 px) shows the text at ~0.9 of its size;
+# wide screens cap the chart's width in the stylesheet (``.chart { max-width }``).
+WIDTH = 400
 PAD = 8
 MAX_LABEL_CHARS = 30
+# Labels wider than this share of the width go above their bars instead of beside them.
+LABELS_ABOVE_SHARE = 0.34
 NO_DATA = "No data to show yet."
 
 Number = int | float | Decimal
@@ -195,19 +202,26 @@ def bar_chart(
 
     label_width = _label_width([label for label, _ in items])
     value_width = max(_text_width(_with_unit(v, unit)) for v in values) + 10
-    x0 = PAD + label_width + 8
+    above = _labels_above(label_width)
+    x0 = PAD if above else PAD + label_width + 8
     plot_width = WIDTH - x0 - value_width - PAD
-    row, bar = 26, 16
+    row, bar = (38, 16) if above else (26, 16)
+    label_room = 16 if above else 0  # the label's line above the bar
     height = PAD * 2 + row * len(items)
     parts = [_line(x0, PAD, x0, height - PAD, INK_SOFT, klass="chart__axis")]
     for index, (label, value) in enumerate(items):
-        y = PAD + index * row + (row - bar) / 2
+        y = PAD + index * row + label_room + (row - label_room - bar) / 2
         width = plot_width * value / top if top > 0 else 0.0
         text_y = y + bar / 2 + 4
+        label_text = (
+            _text(x0 + 2, y - 5, _shorten(label))
+            if above
+            else _text(x0 - 8, text_y, _shorten(label), anchor="end")
+        )
         parts.append(
             f'<g class="chart__row"><title>{escape(label)}: {escape(_with_unit(value, unit))}'
             f"</title>"
-            + _text(x0 - 8, text_y, _shorten(label), anchor="end")
+            + label_text
             + f'<rect class="chart__bar" x="{_n(x0)}" y="{_n(y)}" width="{_n(width)}" '
             f'height="{bar}" fill="{PALETTE[0]}"/>'
             + _text(x0 + width + 5, text_y, _with_unit(value, unit), klass="chart__value")
@@ -259,19 +273,24 @@ def stacked_bar_chart(
     )
     label_width = _label_width(categories)
     value_width = max(_text_width(_with_unit(total, unit)) for total in totals) + 10
-    x0 = PAD + label_width + 8
+    above = _labels_above(label_width)
+    x0 = PAD if above else PAD + label_width + 8
     plot_width = WIDTH - x0 - value_width - PAD
     top = max(totals)
-    row, bar = 30, 20
+    row, bar = (44, 20) if above else (30, 20)
+    label_room = 16 if above else 0
     y_start = PAD + legend_height + 8
     height = y_start + row * len(categories) + PAD
     parts = [legend, _line(x0, y_start, x0, height - PAD, INK_SOFT, klass="chart__axis")]
     for index, category in enumerate(categories):
-        y = y_start + index * row + (row - bar) / 2
+        y = y_start + index * row + label_room + (row - label_room - bar) / 2
         text_y = y + bar / 2 + 4
-        parts.append(
-            '<g class="chart__row">' + _titled_text(x0 - 8, text_y, category, anchor="end")
+        label_text = (
+            _titled_text(x0 + 2, y - 5, category)
+            if above
+            else _titled_text(x0 - 8, text_y, category, anchor="end")
         )
+        parts.append('<g class="chart__row">' + label_text)
         x = x0
         for number, (name, values) in enumerate(series):
             value = values[index]
@@ -356,9 +375,9 @@ def histogram_by_year(
                 f'<rect class="chart__bar" x="{_n(x)}" y="{_n(y)}" width="{_n(bar)}" '
                 f'height="{_n(bar_height)}" fill="{PALETTE[0]}"/>'
             )
-            if _text_width(str(count), 11) <= slot + 2:
+            if _text_width(str(count)) <= slot + 2:
                 parts.append(
-                    _text(center, y - 4, str(count), anchor="middle", klass="chart__value", size=11)
+                    _text(center, y - 4, str(count), anchor="middle", klass="chart__value")
                 )
         if year % label_step == 0 or len(shown) == 1:
             base = top_pad + plot_height
@@ -435,9 +454,7 @@ def line_chart(
             'stroke-width="2"/>'
         )
         if label_all or index == len(ordered) - 1:
-            parts.append(
-                _text(cx, cy - 9, format_number(y), anchor="middle", klass="chart__value", size=11)
-            )
+            parts.append(_text(cx, cy - 9, format_number(y), anchor="middle", klass="chart__value"))
         parts.append("</g>")
     return _svg(cid, "line", title, description, WIDTH, height, "".join(parts))
 
@@ -562,7 +579,7 @@ def _svg(
 ) -> SafeString:
     return mark_safe(  # noqa: S308 - text is escaped by every building block
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chart--{kind}" id="{cid}" '
-        f'viewBox="0 0 {_n(width)} {_n(height)}" width="{_n(width)}" height="{_n(height)}" '
+        f'viewBox="0 0 {_n(width)} {_n(height)}" preserveAspectRatio="xMinYMin meet" '
         f'role="img" aria-labelledby="{cid}-title {cid}-desc" font-family="{FONT}" '
         f'font-size="{FONT_SIZE}" fill="{INK}">'
         f'<title id="{cid}-title">{escape(title)}</title>'
@@ -627,6 +644,12 @@ def _shorten(text: str, limit: int = MAX_LABEL_CHARS) -> str:
 
 def _text_width(text: str, size: int = FONT_SIZE) -> float:
     return len(text) * CHAR_WIDTH * size / FONT_SIZE
+
+
+def _labels_above(label_width: float) -> bool:
+    """Whether bar labels go above their bars: when beside them they would leave the bars
+    too little of the width."""
+    return label_width > WIDTH * LABELS_ABOVE_SHARE
 
 
 def _label_width(labels: Sequence[str]) -> float:

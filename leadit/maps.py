@@ -24,7 +24,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.utils.html import escape
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django_countries import countries as iso_countries
 
 from .charts import INK_SOFT, PAD, _chart_id, _n, _shorten, _svg, _text, _text_width
@@ -83,6 +83,7 @@ def world_map(
     point_categories: Sequence[MapCategory] = (),
     other_label: str = "",
     chart_id: str | None = None,
+    legend: str = "svg",
 ) -> SafeString:
     """The world with each country of ``countries`` (ISO alpha-2 → category key) filled as
     its category, the others plain grey (``other_label`` names them in the legend), and
@@ -90,6 +91,10 @@ def world_map(
 
     The map is one image (``role="img"``) to assistive technology, so it holds no links:
     the page should list the same countries in text, with their links (a table).
+
+    ``legend="svg"`` draws the key inside the picture (for print and PDFs, where the map is
+    page-wide); ``legend="html"`` puts it after the picture as an HTML list
+    (:func:`map_key`), whose text keeps its size when the map shrinks to a phone's width.
     """
     countries = {code.upper(): key for code, key in (countries or {}).items()}
     cid = chart_id or _chart_id(
@@ -149,10 +154,21 @@ def world_map(
             parts.append(_point(point, category))
         parts.append("</g>")
 
-    legend, legend_height = _legend(
+    if legend == "html":
+        height = map_height + PAD
+        svg = _svg(cid, "map", title, description, MAP_WIDTH, height, "".join(parts), defs=defs)
+        key = map_key(
+            cid,
+            categories=categories,
+            other_label=other_label,
+            point_categories=point_categories if points else (),
+            not_drawn=not_drawn,
+        )
+        return mark_safe(svg + key)  # noqa: S308 - both parts escape their text
+    legend_svg, legend_height = _legend(
         cid, categories, other_label, point_categories if points else (), y=map_height + 10
     )
-    parts.append(legend)
+    parts.append(legend_svg)
     height = map_height + 10 + legend_height + PAD
     if not_drawn:
         note = "Too small to draw at this scale: " + ", ".join(not_drawn) + "."
@@ -393,6 +409,54 @@ def _legend(cid, categories, other_label, point_categories, *, y: float) -> tupl
         x += width
     parts.append("</g>")
     return "".join(parts), (row + 1) * line_height
+
+
+def map_key(
+    cid: str,
+    *,
+    categories: Sequence[MapCategory],
+    other_label: str = "",
+    point_categories: Sequence[MapCategory] = (),
+    not_drawn: Sequence[str] = (),
+) -> str:
+    """The map's key as HTML: a list of swatches (colour *and* pattern or shape, each a
+    tiny SVG hidden from assistive technology) with their labels in page-sized text."""
+    items = []
+    entries = [("country", c) for c in categories]
+    if other_label:
+        entries.append(("other", MapCategory("other", other_label, NO_CATEGORY_FILL)))
+    entries += [("point", c) for c in point_categories]
+    for kind, category in entries:
+        defs = ""
+        if kind == "point":
+            swatch = _shape(category.shape, 9, 9, 6, category.fill)
+        else:
+            fill = category.fill
+            if category.pattern:
+                pattern_id = f"{cid}-key-{category.key}"
+                defs = f"<defs>{_pattern(pattern_id, category.fill, category.pattern)}</defs>"
+                fill = f"url(#{pattern_id})"
+            swatch = (
+                f'<rect x="0.5" y="0.5" width="17" height="17" fill="{fill}" '
+                f'stroke="{INK_SOFT}" stroke-width="0.8"/>'
+            )
+        items.append(
+            f'<li class="map-key__item map-key__item--{kind}">'
+            f'<svg xmlns="http://www.w3.org/2000/svg" class="map-key__swatch" '
+            f'viewBox="0 0 18 18" aria-hidden="true" focusable="false">{defs}{swatch}</svg> '
+            f"<span>{escape(category.label)}</span></li>"
+        )
+    note = (
+        '<p class="map-key__note">Too small to draw at this scale: '
+        + escape(", ".join(not_drawn))
+        + ".</p>"
+        if not_drawn
+        else ""
+    )
+    return (
+        f'<div class="map-key" id="{cid}-key"><p class="map-key__title">Key to the map</p>'
+        f'<ul class="map-key__list">{"".join(items)}</ul>{note}</div>'
+    )
 
 
 def _describe(countries, categories, points, point_categories, not_drawn) -> str:

@@ -6,7 +6,7 @@ from django.urls import include, path
 from leadit.access import public
 from leadit.health import healthz
 from leadit.media import public_media
-from leadit.views import home
+from leadit.views import accessibility, contact, home, privacy
 
 # The admin signs in through allauth: same rate limits, same MFA.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -17,6 +17,9 @@ admin.site.index_title = "Portal administration"
 urlpatterns = [
     path("", public(home), name="home"),
     path("healthz", public(healthz), name="healthz"),
+    path("privacy/", public(privacy), name="privacy"),
+    path("accessibility/", public(accessibility), name="accessibility"),
+    path("contact/", public(contact), name="contact"),
     path("tracker/", include("tracker.urls")),
     path("members/", include("members.urls")),
     path("events/", include("summits.urls")),

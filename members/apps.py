@@ -53,3 +53,39 @@ class MembersConfig(AppConfig):
             weak=False,
             dispatch_uid="members-invalidate-m2m",
         )
+
+        # The home page: LeadIT in numbers (members and member countries; the coverage map
+        # marks the member countries too).
+        from django.db.models import Count, Q
+        from django.urls import reverse
+
+        from leadit.home import HomeNumber, home_depends_on, register_home_numbers
+
+        def member_numbers() -> list[HomeNumber]:
+            counts = Member.objects.filter(status=Member.Status.ACTIVE).aggregate(
+                members=Count("pk", filter=Q(is_demo=False)),
+                countries=Count("pk", filter=Q(is_demo=False, kind=Member.Kind.COUNTRY)),
+                demo=Count("pk", filter=Q(is_demo=True)),
+            )
+            demo = counts["demo"]
+            note = (
+                f"{demo} demo member{'s' if demo != 1 else ''} (invented) not counted."
+                if demo
+                else ""
+            )
+            return [
+                HomeNumber(
+                    value=counts["members"],
+                    label="members: countries and companies",
+                    url=reverse("members:index"),
+                    note=note,
+                ),
+                HomeNumber(
+                    value=counts["countries"],
+                    label="member countries",
+                    url=reverse("members:index") + "?kind=country",
+                ),
+            ]
+
+        register_home_numbers(key="members", compute=member_numbers, order=10)
+        home_depends_on([Member])

@@ -6,11 +6,12 @@ class PublicationsConfig(AppConfig):
     verbose_name = "Publications"
 
     def ready(self) -> None:
-        from leadit.home import register_home_section
+        from leadit.home import home_depends_on, register_home_section
         from leadit.jobs import job_lost
         from workplan.metrics import register_metric
 
         from . import documents, signals
+        from .models import Brief, Publication
         from .selectors import briefs_published_between, latest_briefs
 
         signals.connect()
@@ -22,6 +23,7 @@ class PublicationsConfig(AppConfig):
             context=lambda request: {"briefs": latest_briefs(limit=3)},
             order=20,
         )
+        home_depends_on([Publication, Brief])
 
         def briefs_published(workplan, options: dict) -> int:
             """Briefs published within the workplan's period (of one sector, by its slug,

@@ -8,7 +8,9 @@ class SummitsConfig(AppConfig):
     def ready(self):
         from django.utils import timezone
 
-        from leadit.home import register_home_section
+        from leadit.home import home_depends_on, register_home_section
+
+        from .models import Event, EventKind
 
         def next_events_context(request) -> dict:
             from .selectors import next_public_events
@@ -26,3 +28,4 @@ class SummitsConfig(AppConfig):
             context=next_events_context,
             order=10,
         )
+        home_depends_on([Event, EventKind])

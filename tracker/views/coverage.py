@@ -67,6 +67,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
         countries={row.code: row.category for row in matrix.rows},
         categories=COVERAGE_CATEGORIES,
         other_label=NOT_IN_MATRIX,
+        legend="html",
     )
     context = {
         "matrix": matrix,
@@ -259,6 +260,7 @@ def _projects_map(data: TrackerCharts):
         points=points,
         point_categories=PROJECT_CATEGORIES,
         other_label="No national roadmap recorded in the Tracker",
+        legend="html",
     )
     status_counts = Counter(location.status for location in data.project_locations)
     rows = [
