@@ -8,6 +8,8 @@
   error on the second row instead of a silent update of the first.
 * The import preview's diff carries no ``style=`` attributes, which the portal's
   Content-Security-Policy would block.
+* A blank cell is blank in the preview (its diff and the table of rows with errors), never
+  "None" (an empty XLSX cell reads as ``None``).
 """
 
 from diff_match_patch import diff_match_patch
@@ -32,6 +34,11 @@ def escape_formula(value):
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
+
+
+def shown(value) -> str:
+    """A cell as the import preview shows it: a blank cell (``None``) is blank."""
+    return "" if value is None else str(value)
 
 
 def unescape_formula(value):
@@ -95,7 +102,7 @@ class StyleFreeDiff(Diff):
         for left, right in zip(self.left, self.right, strict=False):
             if left != right and self.new:
                 left = ""
-            diff = dmp.diff_main(str(left), str(right))
+            diff = dmp.diff_main(shown(left), shown(right))
             dmp.diff_cleanupSemantic(diff)
             html = []
             for op, text in diff:
@@ -128,7 +135,7 @@ class AllOrNothingImportMixin:
     ):
         # import-export keeps the good rows of a file with invalid rows unless told
         # otherwise; the admin's confirm step does not tell it.
-        return super().import_data(
+        result = super().import_data(
             dataset,
             dry_run=dry_run,
             raise_errors=raise_errors,
@@ -137,6 +144,15 @@ class AllOrNothingImportMixin:
             rollback_on_validation_errors=True,
             **kwargs,
         )
+        # The preview lists rows with errors cell by cell as read from the file (an empty
+        # XLSX cell is None): show blank cells blank. Only the report changes, not the data.
+        for row in result.invalid_rows:
+            row.values = tuple("" if value is None else value for value in row.values)
+        for _number, errors in result.row_errors():
+            for error in errors:
+                if isinstance(error.row, dict):
+                    error.row = {k: "" if v is None else v for k, v in error.row.items()}
+        return result
 
     def before_import(self, dataset, **kwargs):
         self._seen_import_keys = {}

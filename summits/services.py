@@ -421,9 +421,11 @@ def document_notify(*, document_id: int) -> int:
         return 0
     when = event.local(event.start)
     subject = f"[LeadIT] {document.get_kind_display()} of {event.title}"
+    # "The agenda … is available", "The minutes … are available" (a plural noun).
+    verb = "are" if document.kind == EventDocument.Kind.MINUTES else "is"
     body = (
         f"The {document.get_kind_display().lower()} of “{event.title}” "
-        f"({when:%-d %B %Y, %H:%M} {event.time_zone}) is available:\n\n"
+        f"({when:%-d %B %Y, %H:%M} {event.time_zone}) {verb} available:\n\n"
         f"{document.title}\n{settings.SITE_URL}{event.get_absolute_url()}\n\n"
         "Sign in to the LeadIT portal to read members-only documents.\n\n"
         "— The LeadIT Secretariat\n"
