@@ -52,7 +52,7 @@ def heartbeat_seconds() -> float:
 def lease_seconds() -> float:
     """A running job not heard of for this long has lost its worker (killed, machine
     lost): the sweep queues it again."""
-    return getattr(settings, "JOB_LEASE_SECONDS", 45)
+    return getattr(settings, "JOB_LEASE_SECONDS", 30)
 
 
 def _owner() -> str:
@@ -386,7 +386,7 @@ def requeue_lost_jobs(now=None) -> int:
 
 @shared_task(name="leadit.requeue_stale_jobs")
 def requeue_stale_jobs() -> int:
-    """Periodic (beat, every 30 s): queue again the jobs whose worker was lost, send again
+    """Periodic (beat, every 20 s): queue again the jobs whose worker was lost, send again
     the jobs the broker never got (it was down) or has lost, and fail the ones past saving. Returns how many queued jobs were sent again (lost workers' jobs aside)."""
     now = timezone.now()
     fail_lost_jobs(now)

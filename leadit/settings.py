@@ -201,11 +201,11 @@ CELERY_TIMEZONE = "UTC"
 # A running job renews its lease in the database every JOB_HEARTBEAT_SECONDS; one not heard
 # of for JOB_LEASE_SECONDS lost its worker and is queued again by the sweep (leadit.jobs).
 JOB_HEARTBEAT_SECONDS = env.float("JOB_HEARTBEAT_SECONDS", default=10.0)
-JOB_LEASE_SECONDS = env.float("JOB_LEASE_SECONDS", default=45.0)
+JOB_LEASE_SECONDS = env.float("JOB_LEASE_SECONDS", default=30.0)
 # Periodic jobs; each app's issue adds its entries here.
 CELERY_BEAT_SCHEDULE: dict = {
-    # Every 30 s: a job whose worker was killed is queued again within about a minute.
-    "requeue-stale-jobs": {"task": "leadit.requeue_stale_jobs", "schedule": 30.0},
+    # Every 20 s: a job whose worker was killed is queued again within 50 s.
+    "requeue-stale-jobs": {"task": "leadit.requeue_stale_jobs", "schedule": 20.0},
     # Events: agendas and minutes due in the next 3 days or overdue, once per day.
     "summits-deadline-reminders": {
         "task": "summits.send_deadline_reminders",
