@@ -190,7 +190,20 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=180)
 # PDF rendering grows a worker's memory; recycle worker processes regularly.
 CELERY_WORKER_MAX_TASKS_PER_CHILD = env.int("CELERY_WORKER_MAX_TASKS_PER_CHILD", default=100)
 # Must stay above the longest task, or Redis hands an unacknowledged task to a second worker.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600,
+    # A hung Redis must not hold a request that queues a job (the job row is kept and the
+    # sweep sends it later): give up on the broker's socket after two seconds.
+    "socket_timeout": 2,
+    "socket_connect_timeout": 2,
+}
+# Sending a message tries the broker a few times, briefly, then gives up (job stays queued).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0.2,
+    "interval_step": 0.5,
+    "interval_max": 1,
+}
 # Tighter limits for tasks whose normal run time is known (publications.documents: a 50-page
 # PDF renders in a few seconds).
 CELERY_TASK_ANNOTATIONS = {
@@ -210,6 +223,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "summits-deadline-reminders": {
         "task": "summits.send_deadline_reminders",
         "schedule": crontab(hour=7, minute=0),
+    },
+    # PDFs on disk that no row references (a render whose row could not be saved).
+    "publications-sweep-orphaned-pdfs": {
+        "task": "publications.sweep_orphaned_pdfs",
+        "schedule": 3600.0,
     },
     # Newsletter sends whose worker died (killed, machine lost) carry on within a minute.
     "publications-resume-stalled-sends": {

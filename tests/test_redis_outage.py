@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from leadit import cache as page_cache
 from leadit import local_pages, redis_cache
+from leadit.models import BackgroundJob
 from publications import documents
 from publications.models import Publication, RenderedDocument
 from tests.factories.members import MemberFactory
@@ -84,6 +85,28 @@ def test_staff_publish_a_brief_while_redis_is_down_and_the_page_shows_it_once_ba
     assert "Lead markets for green steel" in first
     assert "Lead markets for green steel" in again
     assert not page_cache.pending_invalidations()
+
+
+def test_staff_publish_a_brief_while_redis_hangs_answers_in_seconds_and_keeps_the_job(
+    own_redis, staff_client, django_capture_on_commit_callbacks
+):
+    brief = BriefFactory(
+        title="Heat pumps for industry", status=Publication.Status.DRAFT, published_on=None
+    )
+    own_redis.pause()
+
+    started = time.monotonic()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(BRIEFS, {"action": "publish", "_selected_action": [brief.pk]})
+    seconds = time.monotonic() - started
+    own_redis.resume()
+
+    assert response.status_code == 302
+    assert seconds < 10
+    brief.refresh_from_db()
+    assert brief.is_published
+    render = BackgroundJob.objects.get(task_name="publications.render_document")
+    assert render.status == BackgroundJob.Status.QUEUED  # kept for the sweep to send
 
 
 def test_invalidations_missed_while_down_reach_redis_without_any_other_traffic(own_redis):
