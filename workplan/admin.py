@@ -13,7 +13,7 @@ from django.db import models
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ConfirmImportForm, ExportForm, ImportForm
 from simple_history.admin import SimpleHistoryAdmin
@@ -42,13 +42,106 @@ HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 DUE_BEFORE_START = "The due date is before the start date."
 
 
+# --- Needs review (flagged by the copy, cleared when staff save) -------------------------
+
+
+class NeedsReviewFilter(admin.SimpleListFilter):
+    title = "needs review"
+    parameter_name = "needs_review"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Needs review"), ("no", "Reviewed")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(needs_review=True)
+        if self.value() == "no":
+            return queryset.filter(needs_review=False)
+        return queryset
+
+
+@admin.display(description="needs review")
+def review_state(_admin, obj) -> str:
+    """ "Needs review: mentions COP26, a milestone of the old period", or blank."""
+    if obj is None or not obj.needs_review:
+        return ""
+    return f"Needs review: {obj.review_reason}" if obj.review_reason else "Needs review"
+
+
+@admin.display(description="review")
+def review_state_on_form(_admin, obj) -> str:
+    if obj is None or not obj.needs_review:
+        return "Reviewed."
+    return (
+        f"Needs review: {obj.review_reason or 'copied from the previous period'}. "
+        "Saving this page marks it reviewed."
+    )
+
+
+def mark_reviewed(obj) -> None:
+    if obj.needs_review or obj.review_reason:
+        obj.needs_review = False
+        obj.review_reason = ""
+
+
+class ReviewedOnSaveMixin:
+    """For a ModelAdmin of Objective or Activity: saving the page is the review."""
+
+    REVIEW_FIELDSET = ("Needs review", {"fields": ["review_state_on_form"]})
+    review_state = review_state
+    review_state_on_form = review_state_on_form
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "review_state_on_form"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = list(super().get_fieldsets(request, obj))
+        fieldsets = [
+            (
+                name,
+                {
+                    **options,
+                    "fields": [f for f in options["fields"] if f != "review_state_on_form"],
+                },
+            )
+            for name, options in fieldsets
+        ]
+        if obj is not None and obj.needs_review:
+            fieldsets.insert(0, self.REVIEW_FIELDSET)
+        return fieldsets
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            mark_reviewed(obj)
+        super().save_model(request, obj, form, change)
+
+
+class ReviewedInlinesMixin:
+    """For a ModelAdmin with Objective or Activity inlines: a row staff change and save is
+    reviewed."""
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model not in (Objective, Activity):
+            return super().save_formset(request, form, formset, change)
+        for obj in formset.save(commit=False):
+            if obj.pk:
+                mark_reviewed(obj)
+            obj.save()
+        for obj in formset.deleted_objects:
+            obj.delete()
+        formset.save_m2m()
+        return None
+
+
 # --- Workplans and the copy action -------------------------------------------------------
 
 
 class ObjectiveInline(admin.TabularInline):
     model = Objective
     extra = 0
-    fields = ["number", "short_title", "description", "due_date", "due_event"]
+    fields = ["number", "short_title", "description", "due_date", "due_event", "review_state"]
+    readonly_fields = ["review_state"]
+    review_state = review_state
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2})}}
     show_change_link = True
 
@@ -100,7 +193,7 @@ class WorkplanAdminForm(forms.ModelForm):
 
 
 @admin.register(Workplan)
-class WorkplanAdmin(SimpleHistoryAdmin):
+class WorkplanAdmin(ReviewedInlinesMixin, SimpleHistoryAdmin):
     form = WorkplanAdminForm
     list_display = ["title", "slug", "period_start", "period_end", "status"]
     list_filter = ["status"]
@@ -158,6 +251,7 @@ class WorkplanAdmin(SimpleHistoryAdmin):
                     ),
                     messages.SUCCESS,
                 )
+                self._message_review(request, source, copy)
                 return HttpResponseRedirect(url)
         context = {
             **self.admin_site.each_context(request),
@@ -175,6 +269,61 @@ class WorkplanAdmin(SimpleHistoryAdmin):
             "media": self.media + form.media,
         }
         return TemplateResponse(request, "admin/workplan/workplan/copy_to_new_period.html", context)
+
+    def _message_review(self, request, source, copy) -> None:
+        """How many copied texts name the old period's milestones or years, with links to
+        them; and whether the introduction does."""
+        counts = services.workplan_review_counts(workplan=copy)
+        parts = []
+        for key, noun, url_name, lookup in [
+            ("objectives", ("objective", "objectives"), "objective", "workplan__id__exact"),
+            (
+                "activities",
+                ("activity", "activities"),
+                "activity",
+                "group__pathway__workplan__id__exact",
+            ),
+        ]:
+            if counts[key]:
+                url = reverse(f"admin:workplan_{url_name}_changelist")
+                parts.append(
+                    format_html(
+                        '<a href="{}?{}={}&amp;needs_review=yes">{} {}</a>',
+                        url,
+                        lookup,
+                        copy.pk,
+                        counts[key],
+                        noun[counts[key] != 1],
+                    )
+                )
+        intro = services.StaleWording(
+            old_start=source.period_start,
+            old_end=source.period_end,
+            new_start=copy.period_start,
+            new_end=copy.period_end,
+        ).reasons([copy.introduction])
+        if not parts and not intro:
+            self.message_user(request, "No copied text names the old period's milestones or years.")
+            return
+        if parts:
+            total = counts["objectives"] + counts["activities"]
+            self.message_user(
+                request,
+                format_html(
+                    "{} {} review: {} name the old period's milestones or years "
+                    "(filter “Needs review”; saving each one marks it reviewed).",
+                    format_html_join(" and ", "{}", ((p,) for p in parts)),
+                    "needs" if total == 1 else "need",
+                    "its text may" if total == 1 else "their texts may",
+                ),
+                messages.WARNING,
+            )
+        if intro:
+            self.message_user(
+                request,
+                f"The introduction needs review: it {'; it '.join(intro)}.",
+                messages.WARNING,
+            )
 
 
 # --- Objectives and their targets ---------------------------------------------------------
@@ -233,9 +382,10 @@ class TargetMeasurementInline(admin.TabularInline):
 
 
 @admin.register(Objective)
-class ObjectiveAdmin(SimpleHistoryAdmin):
-    list_display = ["__str__", "workplan", "due_date", "due_event"]
-    list_filter = ["workplan"]
+class ObjectiveAdmin(ReviewedOnSaveMixin, SimpleHistoryAdmin):
+    list_display = ["__str__", "workplan", "due_date", "due_event", "review_state"]
+    list_filter = ["workplan", NeedsReviewFilter]
+    exclude = ["needs_review", "review_reason"]
     list_select_related = ["workplan"]
     search_fields = ["short_title", "description", "workplan__title"]
     inlines = [ObjectiveTargetInline]
@@ -273,12 +423,14 @@ class ImpactPathwayAdmin(SimpleHistoryAdmin):
 class ActivityInline(admin.TabularInline):
     model = Activity
     extra = 0
-    fields = ["order", "title", "status", "start_date", "due_date"]
+    fields = ["order", "title", "status", "start_date", "due_date", "review_state"]
+    readonly_fields = ["review_state"]
+    review_state = review_state
     show_change_link = True
 
 
 @admin.register(ActivityGroup)
-class ActivityGroupAdmin(SimpleHistoryAdmin):
+class ActivityGroupAdmin(ReviewedInlinesMixin, SimpleHistoryAdmin):
     list_display = ["title", "pathway", "workplan", "order"]
     list_filter = ["pathway__workplan"]
     list_select_related = ["pathway__workplan"]
@@ -359,7 +511,7 @@ class ActivityExportForm(ExportForm):
 
 
 @admin.register(Activity)
-class ActivityAdmin(PortalImportExportMixin, SimpleHistoryAdmin):
+class ActivityAdmin(ReviewedOnSaveMixin, PortalImportExportMixin, SimpleHistoryAdmin):
     form = ActivityAdminForm
     resource_classes = [ActivityResource]
     formats = [CSV, XLSX]
@@ -369,7 +521,8 @@ class ActivityAdmin(PortalImportExportMixin, SimpleHistoryAdmin):
     import_template_name = "admin/workplan/activity/import.html"
     formfield_overrides = HTTPS_URLS
     list_display = ["title", "group", "pathway", "status", "start_date", "due_date", "lead"]
-    list_filter = ["group__pathway__workplan", "status", "group__pathway"]
+    list_display += ["review_state"]
+    list_filter = ["group__pathway__workplan", "status", NeedsReviewFilter, "group__pathway"]
     list_select_related = ["group__pathway__workplan", "lead"]
     search_fields = ["title", "description", "partners", "group__title"]
     filter_horizontal = ["objectives", "events"]

@@ -71,6 +71,10 @@ class Objective(models.Model):
     description = models.TextField(blank=True)
     due_date = models.DateField(null=True, blank=True)
     due_event = models.CharField(max_length=200, blank=True, help_text="e.g. COP26")
+    # Set by workplan_copy when the copied text names the old period's milestones or
+    # years; cleared when staff save the objective in the admin.
+    needs_review = models.BooleanField(default=False)
+    review_reason = models.CharField(max_length=500, blank=True)
 
     history = HistoricalRecords()
 
@@ -196,6 +200,9 @@ class Activity(models.Model):
         Objective, blank=True, related_name="activities", help_text="The objective matrix."
     )
     order = models.PositiveSmallIntegerField(default=0)
+    # As on Objective: set by workplan_copy for stale wording, cleared when staff save it.
+    needs_review = models.BooleanField(default=False)
+    review_reason = models.CharField(max_length=500, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords(m2m_fields=[objectives, partner_members])

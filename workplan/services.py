@@ -1,10 +1,15 @@
 """Writes of the workplan app: each a keyword-only function in one transaction."""
 
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+
+from members.models import Milestone
 
 from .models import (
     Activity,
@@ -72,6 +77,74 @@ def _shift(value: date | None, offset: timedelta) -> date | None:
     return value + offset if value else None
 
 
+# --- Stale wording in a copy ---------------------------------------------------------------
+
+# A milestone's short name inside its full name: "COP26" in "COP26 Glasgow 2021".
+_MILESTONE_CODE = re.compile(r"\b([A-Z]{2,})[ -]?(\d{1,3})\b")
+_YEAR = re.compile(r"(?<!\d)(1[89]\d\d|2\d\d\d)(?!\d)")
+REVIEW_REASON_MAX = 500
+
+
+@dataclass
+class StaleWording:
+    """Finds text that names the old period's milestones (COP26) or years (2021): copied
+    into a new period, such text is out of date although every date moved."""
+
+    old_start: date
+    old_end: date
+    new_start: date
+    new_end: date
+    _terms: list[tuple[str, re.Pattern]] = field(default_factory=list, init=False)
+    _years: set[int] = field(default_factory=set, init=False)
+
+    def __post_init__(self):
+        milestones = Milestone.objects.filter(date__range=(self.old_start, self.old_end))
+        seen: set[str] = set()
+        for milestone in milestones.order_by("date", "name"):
+            codes = _MILESTONE_CODE.findall(milestone.name)
+            terms = [
+                (f"{letters}{digits}", rf"\b{letters}[\s-]?{digits}\b") for letters, digits in codes
+            ]
+            terms.append((milestone.name, rf"\b{re.escape(milestone.name)}\b"))
+            for label, pattern in terms:
+                if label.casefold() not in seen:
+                    seen.add(label.casefold())
+                    self._terms.append((label, re.compile(pattern, re.IGNORECASE)))
+        new_years = set(range(self.new_start.year, self.new_end.year + 1))
+        self._years = set(range(self.old_start.year, self.old_end.year + 1)) - new_years
+
+    def reasons(self, texts: Iterable[str]) -> list[str]:
+        """Why these texts need review ("mentions COP26, a milestone of the old period"),
+        or nothing."""
+        text = "\n".join(t for t in texts if t)
+        found: list[str] = []
+        named: list[str] = []
+        for label, pattern in self._terms:
+            if pattern.search(text) and not any(other in label for other in named):
+                named.append(label)
+                found.append(f"mentions {label}, a milestone of the old period")
+        years = sorted({int(y) for y in _YEAR.findall(text)} & self._years)
+        found += [f"mentions {year}, a year of the old period" for year in years]
+        return found
+
+
+def _review_fields(reasons: list[str]) -> dict:
+    reason = "; ".join(reasons)
+    if len(reason) > REVIEW_REASON_MAX:
+        reason = reason[: REVIEW_REASON_MAX - 1] + "…"
+    return {"needs_review": bool(reasons), "review_reason": reason}
+
+
+def workplan_review_counts(*, workplan: Workplan) -> dict[str, int]:
+    """How many objectives and activities of ``workplan`` still need review."""
+    return {
+        "objectives": workplan.objectives.filter(needs_review=True).count(),
+        "activities": Activity.objects.filter(
+            group__pathway__workplan=workplan, needs_review=True
+        ).count(),
+    }
+
+
 @transaction.atomic
 def workplan_copy(
     *, workplan: Workplan, title: str, slug: str, period_start: date, period_end: date
@@ -82,6 +155,8 @@ def workplan_copy(
     measurements); pathways, groups and activities with their partners and lead; the matrix
     marks, remapped to the new objectives; MEL indicators (not their measurements). Dates
     move by the offset between the two periods' starts; every activity is planned again.
+    Objectives and activities whose text names a milestone or a year of the old period
+    are flagged ``needs_review`` with the reason (``StaleWording``).
 
     Refused, with nothing written, when the new period ends before it starts or overlaps
     the source or any other workplan's period, or when the slug is taken.
@@ -117,6 +192,12 @@ def workplan_copy(
         raise ValidationError(errors)
 
     offset = period_start - workplan.period_start
+    stale = StaleWording(
+        old_start=workplan.period_start,
+        old_end=workplan.period_end,
+        new_start=period_start,
+        new_end=period_end,
+    )
     new._change_reason = f"Copied from “{workplan.title}”"
     new.save()
     new.pillars.set(workplan.pillars.all())
@@ -127,13 +208,23 @@ def workplan_copy(
     for target in targets:
         targets_by_objective.setdefault(target.objective_id, []).append(target)
     for objective in workplan.objectives.order_by("number"):
+        due_date = _shift(objective.due_date, offset)
+        reasons = stale.reasons([objective.short_title, objective.description])
+        due_event_reasons = stale.reasons([objective.due_event])
+        if objective.due_event and not due_event_reasons and offset and due_date:
+            due_event_reasons = [
+                f"its due event “{objective.due_event}” was kept while the due date moved "
+                f"to {due_date:%-d %B %Y}"
+            ]
+        reasons += [r for r in due_event_reasons if r not in reasons]
         copy = Objective.objects.create(
             workplan=new,
             number=objective.number,
             short_title=objective.short_title,
             description=objective.description,
-            due_date=_shift(objective.due_date, offset),
+            due_date=due_date,
             due_event=objective.due_event,
+            **_review_fields(reasons),
         )
         objective_map[objective.pk] = copy
         for target in targets_by_objective.get(objective.pk, []):
@@ -182,6 +273,7 @@ def workplan_copy(
                     start_date=_shift(activity.start_date, offset),
                     due_date=_shift(activity.due_date, offset),
                     order=activity.order,
+                    **_review_fields(stale.reasons([activity.title, activity.description])),
                 )
                 members = list(activity.partner_members.all())
                 if members:
