@@ -7,6 +7,7 @@ on the view; third-party URLs (admin, allauth) are declared in ``THIRD_PARTY_ACC
 no class, then requests each one as anonymous, as another member's user and as staff.
 """
 
+import logging
 from enum import StrEnum
 from fnmatch import fnmatchcase
 from functools import wraps
@@ -15,6 +16,33 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 
 from leadit.middleware import redirect_to_mfa_setup, staff_needs_mfa_setup
+
+# Every refused access to an object (another member's page, update, registration; an
+# event or a document the user may not see) is logged here, with the user and the path.
+access_logger = logging.getLogger("leadit.access")
+
+
+def log_refused(request, what: str, identifier=None, *, action: str = "edit") -> None:
+    """Log that ``request.user`` was refused ``what`` (``identifier``: its slug or id); the
+    caller then answers 404. Call it only when the object exists, so that the log shows
+    probing of real objects, not typos."""
+    user_id = request.user.pk if request.user.is_authenticated else None
+    match = getattr(request, "resolver_match", None)
+    access_logger.warning(
+        "Refused %s: user %s may not %s it (%s %s)",
+        what if identifier is None else f"{what} {identifier}",
+        user_id if user_id is not None else "anonymous",
+        action,
+        request.method,
+        request.path,
+        extra={
+            "user_id": user_id,
+            "slug": match.kwargs.get("slug") if match else None,
+            "path": request.path,
+            "method": request.method,
+            "refused": what,
+        },
+    )
 
 
 class Access(StrEnum):
@@ -61,6 +89,7 @@ def staff(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not request.user.is_staff or not request.user.is_active:
+            log_refused(request, "staff page", action="open")
             raise Http404
         if staff_needs_mfa_setup(request.user):
             return redirect_to_mfa_setup(request)

@@ -1,4 +1,8 @@
+import time
+
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.flows.login import get_authentication_records
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
@@ -39,3 +43,21 @@ class AccountAdapter(DefaultAccountAdapter):
         ):
             raise ValidationError(f"Use the address the invitation was sent to: {invited}.")
         return email
+
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        """A sign-in counts as a reauthentication for as long as a reauthentication does
+        (``ACCOUNT_REAUTHENTICATION_TIMEOUT``): staff who must set up an authenticator
+        app right after signing in are not asked for their password a second time."""
+        required = super().is_reauthentication_required(app=app, **kwargs)
+        return required and not self._signed_in_moments_ago()
+
+    def _signed_in_moments_ago(self) -> bool:
+        request = self.request
+        user = getattr(request, "user", None)
+        if request is None or user is None or not user.is_authenticated:
+            return False
+        records = get_authentication_records(request, user)
+        if not records:
+            return False
+        latest = max(record.get("at", 0) for record in records)
+        return time.time() - latest < account_settings.REAUTHENTICATION_TIMEOUT

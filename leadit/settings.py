@@ -302,6 +302,11 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
 # Five failed logins for one address within 15 minutes lock that address out for a while.
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/15m/key"}
+# How many proxies in front of the portal append to X-Forwarded-For (1 behind the one
+# reverse proxy the README describes). 0 trusts no such header: each connection's own
+# address counts. Without it, behind a proxy every client would share one rate-limit bucket.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[LeadIT] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if HARDENED else "http"

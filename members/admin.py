@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.formats import date_format
 from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -311,19 +312,66 @@ class HideReasonForm(forms.Form):
         return reason
 
 
+def _when(value) -> str:
+    return date_format(timezone.localtime(value), "j M Y, H:i")
+
+
+class EditedSinceHiddenFilter(admin.SimpleListFilter):
+    title = "review"
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [("edited", "Hidden, edited since")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "edited":
+            return queryset.filter(
+                status=ProgressUpdate.Status.HIDDEN, edited_since_hidden_at__isnull=False
+            )
+        return queryset
+
+
 @admin.register(ProgressUpdate)
 class ProgressUpdateAdmin(SimpleHistoryAdmin):
-    list_display = ["title", "member", "status", "published_at"]
-    list_filter = ["status", "milestone"]
+    list_display = ["title", "member", "status_display", "published_at"]
+    list_filter = ["status", EditedSinceHiddenFilter, "milestone"]
     list_select_related = ["member"]
     search_fields = ["title", "member__name"]
     autocomplete_fields = ["member"]
     date_hierarchy = "published_at"
-    readonly_fields = ["author", "created_at", "updated_at"]
+    readonly_fields = [
+        "review_state",
+        "hidden_at",
+        "edited_since_hidden_at",
+        "author",
+        "created_at",
+        "updated_at",
+    ]
     actions = ["hide_with_reason"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).editable_by(request.user)
+
+    @admin.display(description="status", ordering="status")
+    def status_display(self, update):
+        """ "Hidden by the secretariat — edited since hidden (date)" when the member changed
+        a hidden update: it waits for a review."""
+        label = update.get_status_display()
+        if update.status == ProgressUpdate.Status.HIDDEN and update.edited_since_hidden_at:
+            return f"{label} — edited since hidden ({_when(update.edited_since_hidden_at)})"
+        return label
+
+    @admin.display(description="review")
+    def review_state(self, update):
+        if update.status != ProgressUpdate.Status.HIDDEN:
+            return "Not hidden."
+        hidden = f"Hidden {_when(update.hidden_at)}" if update.hidden_at else "Hidden"
+        if update.edited_since_hidden_at:
+            return (
+                f"{hidden}; edited since hidden ({_when(update.edited_since_hidden_at)}): "
+                "review the new text, then publish it again or leave it hidden."
+            )
+        return f"{hidden}; not edited since."
 
     @admin.action(description="Hide with reason…", permissions=["change"])
     def hide_with_reason(self, request, queryset):

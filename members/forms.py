@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 
+from leadit.validators import SingleLineFieldsMixin
+
 from .models import (
     ImpactStory,
     Member,
@@ -50,7 +52,7 @@ class LogoField(forms.ImageField):
         return super().to_python(data)
 
 
-class MemberProfileForm(forms.ModelForm):
+class MemberProfileForm(SingleLineFieldsMixin, forms.ModelForm):
     """What a member's editors may change. Name, slug, kind, status, country and economy
     group are not fields here: the secretariat changes them in the admin."""
 
@@ -111,7 +113,7 @@ def evidence_links_validate(value: str) -> str:
     return "\n".join(links)
 
 
-class MemberCommitmentForm(forms.ModelForm):
+class MemberCommitmentForm(SingleLineFieldsMixin, forms.ModelForm):
     class Meta:
         model = MemberCommitment
         fields = ["status", "evidence", "evidence_links"]
@@ -146,7 +148,7 @@ PILLAR_ROLE_CHOICES = [
 ]
 
 
-class PillarEngagementForm(forms.Form):
+class PillarEngagementForm(SingleLineFieldsMixin, forms.Form):
     """One pillar's engagement; the view makes one per pillar, prefixed by its id."""
 
     role = forms.ChoiceField(
@@ -170,7 +172,7 @@ class PillarEngagementForm(forms.Form):
         return cleaned
 
 
-class ProgressUpdateForm(forms.ModelForm):
+class ProgressUpdateForm(SingleLineFieldsMixin, forms.ModelForm):
     milestone = forms.ModelChoiceField(
         queryset=Milestone.objects.order_by("-date"),
         required=False,
@@ -186,7 +188,7 @@ class ProgressUpdateForm(forms.ModelForm):
         widgets = {"body": forms.Textarea(attrs={"rows": 14})}
 
 
-class ImpactStoryForm(forms.ModelForm):
+class ImpactStoryForm(SingleLineFieldsMixin, forms.ModelForm):
     class Meta:
         model = ImpactStory
         formfield_callback = _formfield

@@ -373,6 +373,15 @@ class ProgressUpdate(models.Model):
     body = models.TextField(help_text="Markdown.")
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
     hidden_reason = models.TextField(blank=True)
+    hidden_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the secretariat last hid this update."
+    )
+    edited_since_hidden_at = models.DateTimeField(
+        "edited since hidden",
+        null=True,
+        blank=True,
+        help_text="When the member last edited this update after it was hidden (for review).",
+    )
     is_demo = models.BooleanField(
         "demo record", default=False, help_text="Invented demo content, labelled as such."
     )

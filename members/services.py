@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from leadit.jobs import job_enqueue
+from leadit.validators import email_subject
 
 from .models import (
     Commitment,
@@ -57,7 +58,9 @@ def _invitation_send(*, invitation: Invitation, key: str, base_url: str) -> None
     link = base_url.rstrip("/") + reverse("members:invitation", kwargs={"key": key})
     context = {"invitation": invitation, "link": link, "valid_days": INVITATION_VALID_DAYS}
     send_mail(
-        subject=f"[LeadIT] You are invited to keep {invitation.member}'s page up to date",
+        subject=email_subject(
+            f"[LeadIT] You are invited to keep {invitation.member}'s page up to date"
+        ),
         message=render_to_string("members/email/invitation.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         recipient_list=[invitation.email],
@@ -162,8 +165,18 @@ def progress_update_hide(*, update: ProgressUpdate, reason: str) -> ProgressUpda
         raise ValidationError("Give the member a reason for hiding their update.")
     update.status = ProgressUpdate.Status.HIDDEN
     update.hidden_reason = reason
+    update.hidden_at = timezone.now()
+    update.edited_since_hidden_at = None
     update.full_clean()
-    update.save(update_fields=["status", "hidden_reason", "updated_at"])
+    update.save(
+        update_fields=[
+            "status",
+            "hidden_reason",
+            "hidden_at",
+            "edited_since_hidden_at",
+            "updated_at",
+        ]
+    )
     return update
 
 
@@ -247,17 +260,46 @@ def progress_update_save(
     author,
 ) -> ProgressUpdate:
     """A new draft of ``member`` (``update`` None, written by ``author``), or an edit of one
-    of its updates that keeps its status: published stays published, hidden stays hidden."""
+    of its updates that keeps its status: published stays published, hidden stays hidden.
+
+    A hidden update that is changed is marked "edited since hidden" and the secretariat is
+    told (a background job), so that someone reviews it."""
     if update is None:
         update = ProgressUpdate(member=member, author=author, status=ProgressUpdate.Status.DRAFT)
     elif update.member_id != member.pk:
         raise ValidationError("An update of another member cannot be changed here.")
+    # Compared with what is stored: a ModelForm has already put the new values on ``update``.
+    stored = (
+        ProgressUpdate.objects.filter(pk=update.pk)
+        .values_list("title", "milestone", "body")
+        .first()
+        if update.pk
+        else None
+    )
+    changed = stored != (title, milestone.pk if milestone else None, body)
     update.title = title
     update.milestone = milestone
     update.body = body
+    edited_while_hidden = (
+        update.pk is not None and update.status == ProgressUpdate.Status.HIDDEN and changed
+    )
+    if edited_while_hidden:
+        update.edited_since_hidden_at = timezone.now()
     update.full_clean()
     with transaction.atomic():
         update.save()
+        if edited_while_hidden:
+            from .tasks import notify_secretariat_of_hidden_update_edit
+
+            job_enqueue(
+                task=notify_secretariat_of_hidden_update_edit,
+                description=(
+                    f"Tell the secretariat that hidden “{update.title}” ({update.member}) "
+                    "was edited"
+                ),
+                update_id=update.pk,
+                edited_at=update.edited_since_hidden_at.isoformat(),
+            )
     return update
 
 

@@ -7,6 +7,7 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 
 from leadit.jobs import background_job
+from leadit.validators import email_subject
 
 from .models import ProgressUpdate
 
@@ -14,14 +15,26 @@ logger = logging.getLogger(__name__)
 
 
 # A refused connection or a temporary SMTP failure passes; a bad address does not.
+TRANSIENT_MAIL_ERRORS = (
+    ConnectionError,
+    TimeoutError,
+    smtplib.SMTPServerDisconnected,
+    smtplib.SMTPConnectError,
+)
+
+
+def _secretariat_addresses() -> list[str]:
+    """The secretariat's shared address if configured, else every active staff user."""
+    return settings.ADMIN_NOTIFICATION_EMAILS or sorted(
+        get_user_model()
+        .objects.filter(is_staff=True, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+
+
 @background_job(
-    name="members.notify_secretariat_of_progress_update",
-    transient=(
-        ConnectionError,
-        TimeoutError,
-        smtplib.SMTPServerDisconnected,
-        smtplib.SMTPConnectError,
-    ),
+    name="members.notify_secretariat_of_progress_update", transient=TRANSIENT_MAIL_ERRORS
 )
 def notify_secretariat_of_progress_update(*, update_id: int) -> int:
     update = (
@@ -32,19 +45,43 @@ def notify_secretariat_of_progress_update(*, update_id: int) -> int:
     if update is None:
         logger.info("Progress update %s is gone; no notification", update_id)
         return 0
-    # The secretariat's shared address if configured, else every active staff user.
-    recipients = settings.ADMIN_NOTIFICATION_EMAILS or sorted(
-        get_user_model()
-        .objects.filter(is_staff=True, is_active=True)
-        .exclude(email="")
-        .values_list("email", flat=True)
-    )
+    recipients = _secretariat_addresses()
     if not recipients:
         return 0
     context = {"update": update, "site_url": settings.SITE_URL}
     return send_mail(
-        subject=f"[LeadIT] {update.member} published a progress update: {update.title}",
+        subject=email_subject(
+            f"[LeadIT] {update.member} published a progress update: {update.title}"
+        ),
         message=render_to_string("members/email/update_published.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=recipients,
+    )
+
+
+@background_job(
+    name="members.notify_secretariat_of_hidden_update_edit", transient=TRANSIENT_MAIL_ERRORS
+)
+def notify_secretariat_of_hidden_update_edit(*, update_id: int, edited_at: str = "") -> int:
+    """A member edited an update the secretariat had hidden: ask for a review. Nothing is
+    sent if the update is gone or no longer hidden (it was reviewed meanwhile)."""
+    update = (
+        ProgressUpdate.objects.select_related("member", "milestone", "author")
+        .filter(pk=update_id, status=ProgressUpdate.Status.HIDDEN)
+        .first()
+    )
+    if update is None:
+        logger.info("Progress update %s is gone or no longer hidden; no notification", update_id)
+        return 0
+    recipients = _secretariat_addresses()
+    if not recipients:
+        return 0
+    context = {"update": update, "site_url": settings.SITE_URL}
+    return send_mail(
+        subject=email_subject(
+            f"[LeadIT] {update.member} edited a hidden progress update: {update.title}"
+        ),
+        message=render_to_string("members/email/hidden_update_edited.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         recipient_list=recipients,
     )

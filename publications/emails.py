@@ -8,11 +8,13 @@ subscribers does not render the templates thousands of times.
 
 from __future__ import annotations
 
+import html
 import re
 import textwrap
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+import nh3
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.message import make_msgid, sanitize_address
@@ -21,7 +23,14 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
-from leadit.markdown import render_markdown
+from leadit.markdown import (
+    ALLOWED_ATTRIBUTES,
+    ALLOWED_CLASSES,
+    ALLOWED_TAGS,
+    URL_SCHEMES,
+    render_markdown,
+)
+from leadit.validators import email_subject
 
 from .models import NewsletterIssue
 from .selectors import issue_sections
@@ -48,11 +57,38 @@ def _absolute_links(html: str) -> str:
     return RELATIVE_LINK.sub(lambda m: m.group(1) + settings.SITE_URL.rstrip("/") + "/", html)
 
 
+def _portal_image(tag: str, attribute: str, value: str) -> str | None:
+    """An e-mail loads nothing from anywhere but the portal's own address: an image whose
+    source is elsewhere (a tracking pixel) loses its source; only its alt text remains."""
+    if tag == "img" and attribute == "src":
+        portal = settings.SITE_URL.rstrip("/") + "/"
+        return value if value.startswith(portal) else None
+    return value
+
+
+def _email_safe(html_text: str) -> str:
+    """The last pass over text written by people, after every transform: the same
+    allow-list as the portal's Markdown, and images only from the portal."""
+    return nh3.clean(
+        html_text,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        allowed_classes=ALLOWED_CLASSES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer nofollow",
+        attribute_filter=_portal_image,
+        strip_comments=True,
+    )
+
+
 def _markdown(text: str) -> str:
-    return mark_safe(_absolute_links(str(render_markdown(text))))  # noqa: S308 - nh3-cleaned
+    html_text = _email_safe(_absolute_links(str(render_markdown(text))))
+    return mark_safe(html_text)  # noqa: S308 - cleaned by nh3 just above
 
 
-MARKDOWN_LINK = re.compile(r"(?<!!)\[([^\]\n]+)\]\(\s*([^)\s]+)(?:\s+\"[^\"]*\")?\s*\)")
+MARKDOWN_LINK = re.compile(r"(?<![!\\])\[([^\]\n]+)\]\(\s*([^)\s]+)(?:\s+\"[^\"]*\")?\s*\)")
+# A backslash escape of Markdown (``\*``, ``\[``): the text part shows the character.
+MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>])")
 
 
 def _plain(text: str, indent: str = "") -> str:
@@ -64,6 +100,8 @@ def _plain(text: str, indent: str = "") -> str:
         return f"{match.group(1)} ({url})" if url else match.group(1)
 
     text = MARKDOWN_LINK.sub(link, (text or "").strip())
+    # Plain text, not HTML: escapes and entities read as the characters they stand for.
+    text = html.unescape(MARKDOWN_ESCAPE.sub(r"\1", text))
     return textwrap.indent(text, indent) if indent else text
 
 
@@ -108,7 +146,7 @@ class IssueEmail:
         self, *, to: str, unsubscribe_url: str, connection=None, subject_prefix: str = ""
     ) -> EmailMultiAlternatives:
         message = EmailMultiAlternatives(
-            subject=subject_prefix + self.subject,
+            subject=email_subject(subject_prefix, self.subject),
             body=self.text.replace(UNSUBSCRIBE_PLACEHOLDER, unsubscribe_url),
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[to],
@@ -207,7 +245,7 @@ def issue_email(issue: NewsletterIssue) -> IssueEmail:
     if "newsletter" not in subject.lower():  # the inbox should say what it is
         subject += f" — LeadIT newsletter {issue.quarter_label}"
     return IssueEmail(
-        subject=subject,
+        subject=email_subject(subject),
         text=render_to_string("publications/email/issue.txt", context),
         html=render_to_string("publications/email/issue.html", context),
     )

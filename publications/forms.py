@@ -2,8 +2,10 @@
 
 from django import forms
 
+from leadit.validators import SingleLineFieldsMixin
 
-class SubscribeForm(forms.Form):
+
+class SubscribeForm(SingleLineFieldsMixin, forms.Form):
     email = forms.EmailField(
         label="E-mail address",
         max_length=254,
@@ -12,6 +14,7 @@ class SubscribeForm(forms.Form):
     name = forms.CharField(label="Name (optional)", max_length=200, required=False)
     # A honeypot: hidden from people (and from screen readers), filled in by form robots.
     website = forms.CharField(label="Leave this field empty", required=False)
+    single_line_exempt = ("website",)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

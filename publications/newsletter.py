@@ -44,6 +44,7 @@ asserts it at two data sizes).
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Literal
@@ -156,11 +157,24 @@ def _day(value: date | None) -> str:
     return format_date(value, "j F Y") if value else ""
 
 
+# Characters that would make Markdown (or HTML inside it) out of plain text.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]!])")
+
+
+def markdown_literal(text: str) -> str:
+    """Plain text as Markdown that renders to exactly that text: ``&``, ``<`` and ``>`` as
+    entities, the characters of emphasis, code, links and images backslash-escaped."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
 def excerpt(markdown_text: str, *, words: int = EXCERPT_WORDS) -> str:
     """The first ``words`` words of a Markdown text as plain text (so a cut never leaves a
-    half-open emphasis or link behind)."""
+    half-open emphasis or link behind), written as Markdown that shows that text literally:
+    the item's text is Markdown, and text a member had escaped (``&lt;img …&gt;``) must not
+    come back as markup once unescaped."""
     plain = html.unescape(strip_tags(render_markdown(markdown_text or "")))
-    return Truncator(" ".join(plain.split())).words(words, truncate="…")
+    return markdown_literal(Truncator(" ".join(plain.split())).words(words, truncate="…"))
 
 
 def _join(*parts: str) -> str:

@@ -3,12 +3,13 @@ member user fills in to register a delegate."""
 
 from django import forms
 
+from leadit.validators import SingleLineFieldsMixin
 from members.models import Member
 
 from .models import Registration
 
 
-class RegistrationForm(forms.Form):
+class RegistrationForm(SingleLineFieldsMixin, forms.Form):
     """A delegate of one of the user's own members. With one member the choice is implicit
     (a hidden field); with several, a select."""
 

@@ -6,14 +6,14 @@ the objects inside it (updates, stories) through their own ``editable_by`` narro
 member, so another member's page or object answers 404, changes nothing and is logged.
 """
 
-import logging
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+
+from leadit.access import log_refused
 
 from .. import services
 from ..forms import (
@@ -32,25 +32,10 @@ from ..self_service import (
     milestones_upcoming,
 )
 
-access_logger = logging.getLogger("members.access")
-
 
 def _refuse(request, what: str, identifier) -> None:
     """Log an attempt on another member's page or object (the caller answers 404)."""
-    access_logger.warning(
-        "Refused %s %s: user %s may not edit it (%s %s)",
-        what,
-        identifier,
-        request.user.pk,
-        request.method,
-        request.path,
-        extra={
-            "user_id": request.user.pk,
-            "slug": (request.resolver_match.kwargs.get("slug") if request.resolver_match else None),
-            "path": request.path,
-            "method": request.method,
-        },
-    )
+    log_refused(request, what, identifier)
 
 
 def _member_for(request, slug: str) -> Member:

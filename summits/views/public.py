@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
+from leadit.access import log_refused
 from leadit.facets import list_url_without
 from members.models import Member
 
@@ -32,10 +33,18 @@ def document_visibilities(user) -> set[str]:
 
 
 def _visible_event(request: HttpRequest, slug: str) -> Event:
-    return get_object_or_404(
-        Event.objects.visible_to(request.user).select_related("kind", "milestone", "working_group"),
-        slug=slug,
-    )
+    """The event, if this user may see it; else 404 (logged when it exists)."""
+    try:
+        return get_object_or_404(
+            Event.objects.visible_to(request.user).select_related(
+                "kind", "milestone", "working_group"
+            ),
+            slug=slug,
+        )
+    except Http404:
+        if Event.objects.filter(slug=slug).exists():
+            log_refused(request, "event", repr(slug), action="see")
+        raise
 
 
 # --- the list ---------------------------------------------------------------------------
@@ -183,9 +192,14 @@ def event_document(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """The file (as an attachment) or the link of a document, if the user may see both the
     event and the document; otherwise 404."""
     event = _visible_event(request, slug)
-    document = get_object_or_404(
-        EventDocument, pk=pk, event=event, visibility__in=document_visibilities(request.user)
-    )
+    try:
+        document = get_object_or_404(
+            EventDocument, pk=pk, event=event, visibility__in=document_visibilities(request.user)
+        )
+    except Http404:
+        if EventDocument.objects.filter(pk=pk, event=event).exists():
+            log_refused(request, "event document", pk, action="download")
+        raise
     if document.file:
         try:
             handle = document.file.open("rb")

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from leadit.access import log_refused
 from leadit.spreadsheets import escape_formula
 from members.models import Member
 
@@ -40,10 +41,14 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect(event)
     members = _user_members(request.user)
     posted = request.POST.get("member", "").strip()
-    # Another member's id (or nonsense) is not one of the choices: 404, nothing written.
+    # Another member's id (or nonsense) is not one of the choices: 404, nothing written
+    # (logged when it names a member that exists).
     if posted and (not posted.isdigit() or not members.filter(pk=int(posted)).exists()):
+        if posted.isdigit() and Member.objects.filter(pk=int(posted)).exists():
+            log_refused(request, "member", posted, action="register delegates for")
         raise Http404("Not one of your members.")
     if not members.exists():
+        log_refused(request, "event registration", repr(slug), action="register for")
         raise Http404("You register delegates for a member you edit.")
     data = request.POST.copy()
     if not posted and len(members) == 1:
@@ -78,12 +83,17 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
 def cancel(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Cancel a registration of a member the user edits (staff: any); else 404."""
     event = _visible_event(request, slug)
-    registration = get_object_or_404(
-        Registration.objects.select_related("member"),
-        pk=pk,
-        event=event,
-        member__in=Member.objects.editable_by(request.user),
-    )
+    try:
+        registration = get_object_or_404(
+            Registration.objects.select_related("member"),
+            pk=pk,
+            event=event,
+            member__in=Member.objects.editable_by(request.user),
+        )
+    except Http404:
+        if Registration.objects.filter(pk=pk, event=event).exists():
+            log_refused(request, "registration", pk, action="cancel")
+        raise
     try:
         registration_cancel(registration=registration, user=request.user)
     except ValidationError as exc:

@@ -645,12 +645,12 @@ def test_every_edit_url_of_another_member_answers_404_and_changes_nothing(
 
     for name, url in urls.items():
         caplog.clear()
-        with caplog.at_level(logging.WARNING, logger="members.access"):
+        with caplog.at_level(logging.WARNING, logger="leadit.access"):
             got = editor_client.get(url)
             posted = editor_client.post(url, POST_DATA)
 
         assert (got.status_code, posted.status_code) == (404, 404), name
-        logged = [r for r in caplog.records if r.name == "members.access"]
+        logged = [r for r in caplog.records if r.name == "leadit.access"]
         assert len(logged) == 2, name
         message = logged[1].getMessage()
         assert f"user {editor.pk}" in message and "'india'" in message
@@ -674,14 +674,14 @@ def test_own_page_with_another_members_object_id_answers_404(
     before = _snapshot(other)
     url = _url(name, member, target.pk)
 
-    with caplog.at_level(logging.WARNING, logger="members.access"):
+    with caplog.at_level(logging.WARNING, logger="leadit.access"):
         got = editor_client.get(url)
         posted = editor_client.post(url, POST_DATA)
 
     assert (got.status_code, posted.status_code) == (404, 404)
     assert _snapshot(other) == before
     assert not member.progress_updates.exists() and not member.impact_stories.exists()
-    messages = [r.getMessage() for r in caplog.records if r.name == "members.access"]
+    messages = [r.getMessage() for r in caplog.records if r.name == "leadit.access"]
     assert len(messages) == 2
     assert f"{target.pk}: user {editor.pk} may not edit it (POST {url})" in messages[1]
 
@@ -694,7 +694,7 @@ def test_commitments_form_with_another_members_row_id_answers_404(
     theirs = MemberCommitmentFactory(member=other, commitment=member.commitments.get().commitment)
     data = _commitment_formset_data([theirs], **{"form-0-status": "met"})
 
-    with caplog.at_level(logging.WARNING, logger="members.access"):
+    with caplog.at_level(logging.WARNING, logger="leadit.access"):
         response = editor_client.post(_url("edit_commitments", member), data)
 
     assert response.status_code == 404
@@ -704,7 +704,7 @@ def test_commitments_form_with_another_members_row_id_answers_404(
     assert any(
         f"member commitment {theirs.pk}" in r.getMessage()
         for r in caplog.records
-        if r.name == "members.access"
+        if r.name == "leadit.access"
     )
 
 
@@ -715,11 +715,11 @@ def test_plain_user_gets_404_on_a_member_edit_page(client, member):
 
 
 def test_unknown_member_answers_404_without_logging(editor_client, caplog):
-    with caplog.at_level(logging.WARNING, logger="members.access"):
+    with caplog.at_level(logging.WARNING, logger="leadit.access"):
         response = editor_client.get(reverse("members:edit", kwargs={"slug": "no-such"}))
 
     assert response.status_code == 404
-    assert not [r for r in caplog.records if r.name == "members.access"]
+    assert not [r for r in caplog.records if r.name == "leadit.access"]
 
 
 def test_staff_may_edit_any_member(staff_client, member):
