@@ -231,7 +231,7 @@ def test_compare_unknown_codes_are_named_and_the_rest_compared(client, world):
     html = _page(client, URL + "?c=XX&c=SE&c=zz9&c=IN&c=%3Cscript%3E")
 
     assert _columns(html) == ["Sweden", "India"]
-    assert _notes(html) == ["Not known country codes, so left out: “XX”, “zz9”, “&lt;script&gt;”."]
+    assert _notes(html) == ["“XX”, “zz9”, “&lt;script&gt;” are not country codes we know; ignored."]
     assert "<script>" not in html
 
 
@@ -289,7 +289,7 @@ def test_compare_roadmaps_bad_input(client, world):
     html = _page(client, URL + "?r=se-steel&r=nope&r=se-steel")
 
     assert _notes(html) == [
-        "Not known roadmaps, so left out: “nope”.",
+        "“nope” is not a roadmap we know; ignored.",
         "Asked for more than once, so shown once: Fossil-free steel roadmap.",
         "Pick at least one more roadmap to compare with Fossil-free steel roadmap.",
     ]

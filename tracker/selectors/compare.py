@@ -11,6 +11,7 @@ projects in the database (``tests/tracker/test_compare.py`` asserts it).
 """
 
 import datetime
+import difflib
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -84,10 +85,67 @@ def _quoted(values: Iterable[str]) -> str:
     return shown
 
 
+# Codes people type that ISO 3166-1 does not use for the country they mean.
+COUNTRY_CODE_ALIASES = {"UK": "GB", "EL": "GR"}
+
+
+def _country_suggestion(token: str) -> str | None:
+    """The ISO code ``token`` probably means: UK → GB, "Sweden" → SE; or None."""
+    alias = COUNTRY_CODE_ALIASES.get(token.strip().upper())
+    if alias:
+        return alias
+    if len(token) > 2:
+        code = countries.by_name(token.strip()[:100])
+        if isinstance(code, str) and code:
+            return code
+    return None
+
+
+def _roadmap_suggestions(tokens: list[str]) -> dict[str, tuple[str, str]]:
+    """token → (slug, title) of the roadmap a mistyped slug most likely means (one query,
+    made only when a slug-shaped value is unknown)."""
+    shaped = [t for t in tokens if SLUG_SHAPE.fullmatch(t)]
+    if not shaped:
+        return {}
+    titles = dict(Roadmap.objects.values_list("slug", "title"))
+    found = {}
+    for token in shaped:
+        close = difflib.get_close_matches(token.lower(), list(titles), n=1, cutoff=0.75)
+        if close:
+            found[token] = (close[0], titles[close[0]])
+    return found
+
+
+def _unknown_note(unknown: list[str], *, mode: str) -> Note:
+    """ "“XX” is not a country code we know; ignored." — and what a value probably meant
+    ("“UK” … did you mean GB (United Kingdom)?")."""
+    if mode == "countries":
+        what = ("a country code", "country codes")
+        suggestions = {
+            t: f"{code} ({country_name(code)})"
+            for t in unknown[:MAX_NAMED]
+            if (code := _country_suggestion(t))
+        }
+    else:
+        what = ("a roadmap", "roadmaps")
+        suggestions = {
+            t: f"{slug} ({title})"
+            for t, (slug, title) in _roadmap_suggestions(unknown[:MAX_NAMED]).items()
+        }
+    if len(unknown) == 1:
+        text = f"{_quoted(unknown)} is not {what[0]} we know; ignored."
+    else:
+        text = f"{_quoted(unknown)} are not {what[1]} we know; ignored."
+    for token, meant in suggestions.items():
+        text += f" Did you mean {meant} for “{token[:40]}”?"
+    return Note("warning", text)
+
+
 def compare_selection(*, data: QueryDict) -> CompareSelection:
     """What the query string asks to compare, cleaned, with a note for each problem.
 
-    One query in roadmap mode (to look the slugs up), none in country mode.
+    One query in roadmap mode (to look the slugs up; one more to suggest what an unknown
+    slug meant), none in country mode.
     """
     notes: list[Note] = []
     country_tokens = _tokens(data, "c")
@@ -114,10 +172,9 @@ def compare_selection(*, data: QueryDict) -> CompareSelection:
         found = [(token, token if token in known else None) for token in roadmap_tokens]
         names = known
 
-    unknown = [token for token, key in found if key is None]
+    unknown = list(dict.fromkeys(token for token, key in found if key is None))
     if unknown:
-        what = "country codes" if mode == "countries" else "roadmaps"
-        notes.append(Note("warning", f"Not known {what}, so left out: {_quoted(unknown)}."))
+        notes.append(_unknown_note(unknown, mode=mode))
 
     keys: list[str] = []
     repeated: list[str] = []
