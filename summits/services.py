@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from leadit.jobs import job_enqueue
+from leadit.validators import email_subject
 from members.models import Contact, Member, MembershipRole
 
 from .models import (
@@ -430,7 +431,7 @@ def document_notify(*, document_id: int) -> int:
         "Sign in to the LeadIT portal to read members-only documents.\n\n"
         "— The LeadIT Secretariat\n"
     )
-    messages = [(subject, body, None, [address]) for address in recipients]
+    messages = [(email_subject(subject), body, None, [address]) for address in recipients]
     return send_mass_mail(messages, fail_silently=False)
 
 
@@ -498,7 +499,7 @@ def _send_reminder(*, deadline: DocumentDeadline, recipients, now, connection) -
         f"?event={event.pk}&kind={deadline.kind}\n"
         f"Event page: {settings.SITE_URL}{event.get_absolute_url()}\n"
     )
-    send_mail(subject, body, None, recipients, connection=connection)
+    send_mail(email_subject(subject), body, None, recipients, connection=connection)
 
 
 def slug_for(title: str) -> str:

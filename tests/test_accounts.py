@@ -103,7 +103,7 @@ def test_admin_refuses_signed_in_non_staff_without_showing_admin_content(member_
     page = response.content.decode()
     assert response.status_code == 403
     assert "Portal administration" not in page
-    assert "this account does not have access to this page" in page
+    assert "The administration is for the secretariat" in page
 
 
 @pytest.mark.django_db

@@ -174,3 +174,20 @@ def test_header_has_the_svg_wordmark_and_no_letter_circle(client):
     assert '<title id="brand-wordmark-title">LeadIT</title>' in page
     assert "brand__mark" not in page
     assert "style=" not in page
+
+
+
+@pytest.mark.django_db
+def test_a_bulk_import_of_plants_shows_on_the_home_page_at_once(
+    client, django_capture_on_commit_callbacks
+):
+    from tracker.gem_import import GEM_SUBSET_FILE, gem_import
+
+    before = client.get("/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        gem_import(path=GEM_SUBSET_FILE)
+
+    after = client.get("/").content.decode()
+
+    assert ">468<" not in before
+    assert ">468<" in after

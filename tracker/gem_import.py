@@ -34,6 +34,7 @@ from django.utils.text import slugify
 from django_countries import countries
 
 from leadit.cache import invalidate
+from leadit.home import HOME_CACHE_NAMESPACE
 
 from .models import IndustrialProject, ProjectCapacity, Sector, Technology
 
@@ -496,7 +497,8 @@ def gem_import(*, path: Path, dry_run: bool = False) -> GemImportReport:
         if dry_run:
             transaction.set_rollback(True)
         else:
-            transaction.on_commit(lambda: invalidate("tracker"))
+            # Bulk writes send no per-row signals: the home page counts tracker data too.
+            transaction.on_commit(lambda: invalidate("tracker", HOME_CACHE_NAMESPACE))
     report.seconds = time.perf_counter() - started
     return report
 

@@ -37,6 +37,7 @@ from import_export.widgets import (
 from psycopg import sql as psycopg_sql
 
 from leadit.cache import invalidate
+from leadit.home import HOME_CACHE_NAMESPACE
 from leadit.spreadsheets import (
     PortalResourceMixin,
     StrictForeignKeyWidget,
@@ -510,7 +511,8 @@ class TrackerResourceMixin(PortalResourceMixin):
                     if f.name in names and not f.primary_key
                 ],
             )
-        transaction.on_commit(lambda: invalidate("tracker"))
+        # Bulk writes send no per-row signals: the home page counts tracker data too.
+        transaction.on_commit(lambda: invalidate("tracker", HOME_CACHE_NAMESPACE))
 
 
 _PLAIN = (str, int, float, bool, Decimal, datetime.date, datetime.datetime, type(None))

@@ -112,7 +112,7 @@ def test_workplan_page_is_accessible(page, live_server, axe_check, csp_violation
     page.goto(live_server.url + "/workplan/2021/")
 
     expect(page.get_by_role("heading", level=1)).to_have_text("2021 Workplan")
-    expect(page.get_by_text("2 of 3 (67%)")).to_be_visible()
+    expect(page.get_by_text("final value 2 of target 3 (67%)")).to_be_visible()
     expect(page.get_by_text("Green steel in tenders")).to_be_visible()
     expect(page.locator("svg.chart--bar")).to_have_count(1)
     expect(page.locator("svg.chart--line")).to_have_count(1)
