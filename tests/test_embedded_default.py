@@ -103,7 +103,7 @@ print(json.dumps({k: [r.status_code, r.content.decode()] for k, r in pages.items
     assert "<h1>Page not found</h1>" in shown["missing"][1]
     assert "<h1>Page not found</h1>" in shown["other_members_edit_page"][1]
     assert shown["admin_for_an_editor"][0] == 403
-    assert "You cannot open this page" in shown["admin_for_an_editor"][1]
+    assert "The administration is for the secretariat" in shown["admin_for_an_editor"][1]
     assert shown["broken"][0] == 500
     assert "Something went wrong" in shown["broken"][1]
 
