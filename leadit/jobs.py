@@ -21,9 +21,10 @@ from .models import BackgroundJob
 
 logger = logging.getLogger(__name__)
 
-# A job still queued this long after it was sent has been lost by the broker (or was never
-# delivered): the sweep sends it again. The handler's status check keeps that harmless.
-RESEND_AFTER = timedelta(hours=1)
+# A job still queued this long after it was sent (or after its retry was due) has been lost
+# by the broker, or by a worker killed while it held a delayed retry: the sweep sends it
+# again. The handler's status check and the lease make a duplicate message harmless.
+RESEND_AFTER = timedelta(minutes=5)
 NEVER_SENT_GRACE = timedelta(minutes=1)
 # A job running longer than the hard time limit plus this has lost its worker (killed by
 # the limit, the OOM killer, a lost machine): nothing will ever finish it.
@@ -234,15 +235,18 @@ def background_job(*, name: str, transient: tuple[type[Exception], ...] = ()):
                 final = job.attempts >= MAX_ATTEMPTS
                 status = BackgroundJob.Status.FAILED if final else BackgroundJob.Status.QUEUED
                 note = "" if final else f"; retried (attempt {job.attempts + 1} of {MAX_ATTEMPTS})"
+                countdown = min(RETRY_BASE_SECONDS * 2**job.attempts, 600)
+                # When the retry is due: if the worker holding the delayed message dies,
+                # the sweep sends the job again RESEND_AFTER past this.
+                due = timezone.now() + timedelta(seconds=countdown)
                 try:
-                    _finish(job, status, exc, note=note)
+                    _finish(job, status, exc, note=note, retry_due=None if final else due)
                 except DATABASE_ERRORS:
                     # Still no database: the retry goes ahead all the same (the row says
                     # running until the retry or the sweep takes it over).
                     logger.exception("Job %s: outcome not recorded", job_id)
                 if final:
                     raise
-                countdown = min(RETRY_BASE_SECONDS * 2**job.attempts, 600)
                 raise self.retry(exc=exc, countdown=countdown) from exc
             except Exception as exc:
                 _finish(job, BackgroundJob.Status.FAILED, exc)
@@ -287,20 +291,25 @@ def _start(job_id: int, owner: str) -> BackgroundJob | None:
 
 
 def _finish(
-    job: BackgroundJob, status: str, exc: Exception | None = None, *, note: str = ""
+    job: BackgroundJob,
+    status: str,
+    exc: Exception | None = None,
+    *,
+    note: str = "",
+    retry_due=None,
 ) -> None:
     """Record the attempt's outcome, on a new database connection if the old one died."""
+    fields = ["status", "last_error", "finished_at", "history", "heartbeat_at"]
+    if retry_due is not None:
+        job.sent_at = retry_due
+        fields.append("sent_at")
     job.status = status
     job.last_error = f"{type(exc).__name__}: {exc}" if exc else ""
     job.finished_at = timezone.now() if status != BackgroundJob.Status.QUEUED else None
     if exc is not None:
         job.history += _stamp(f"attempt {job.attempts}: {type(exc).__name__}: {exc}{note}"[:1000])
     job.heartbeat_at = None
-    _reconnecting(
-        lambda: job.save(
-            update_fields=["status", "last_error", "finished_at", "history", "heartbeat_at"]
-        )
-    )
+    _reconnecting(lambda: job.save(update_fields=fields))
 
 
 class WorkerLost(Exception):  # noqa: N818 - it is what happened

@@ -144,3 +144,41 @@ def test_sweep_fails_a_job_whose_worker_vanished_so_staff_can_retry_it():
     assert lost.status == BackgroundJob.Status.FAILED
     assert "No worker finished this job" in lost.last_error
     assert busy.status == BackgroundJob.Status.RUNNING
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_delayed_retry_records_when_it_is_due(django_db_blocker, monkeypatch):
+    monkeypatch.setattr(leadit.jobs, "RETRY_BASE_SECONDS", 60)
+    with (
+        django_db_blocker.unblock(),
+        start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10),
+    ):
+        job = job_enqueue(task=count_run, key=uuid.uuid4().hex, fail_first=1)
+        job = _wait_for_status(job, "queued", "failed")
+        deadline = time.monotonic() + 20
+        while job.attempts == 0 and time.monotonic() < deadline:
+            time.sleep(0.1)
+            job.refresh_from_db()
+
+    assert job.status == BackgroundJob.Status.QUEUED
+    assert "retried (attempt 2 of 5)" in job.history
+    # Due in two minutes (60 s × 2): the sweep leaves it alone until RESEND_AFTER past that.
+    assert job.sent_at > timezone.now() + timedelta(seconds=90)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sweep_resends_a_retry_whose_worker_died_holding_it(worker):
+    # Its worker was killed while it held the delayed retry: nothing will deliver it again
+    # before the broker's visibility timeout (an hour).
+    key = uuid.uuid4().hex
+    job = BackgroundJob.objects.create(
+        task_name=count_run.name,
+        arguments={"key": key},
+        attempts=1,
+        sent_at=timezone.now() - leadit.jobs.RESEND_AFTER - timedelta(seconds=30),
+    )
+
+    assert requeue_stale_jobs() == 1
+
+    assert _wait_for_status(job, "done").attempts == 2
+    assert cache.get(key) == 1
