@@ -192,6 +192,9 @@ def _lookup(request: HttpRequest) -> HttpResponse | None:
     key = _page_key(request)
     stored = LOCAL_PAGES.get(key)
     if stored is None:
+        if LOCAL_PAGES.recovering:
+            # After an outage, until this process has started every namespace afresh.
+            return None
         found = _pages_cache().get_many([key, *(_generation_key(n) for n in NAMESPACES)])
         request._page_cache_generations = found
         stored = found.get(key)

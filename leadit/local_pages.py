@@ -62,6 +62,9 @@ class LocalPages:
         self._in_sync = False
         self._epoch = 0
         self._on_reconnect = None
+        # The subscription was lost and its on_reconnect has not run yet: Redis may be back
+        # holding pages an edit made meanwhile has outdated, whose generations it restored.
+        self._recovering = False
 
     # --- reads and writes -----------------------------------------------------------------
 
@@ -145,6 +148,12 @@ class LocalPages:
     def in_sync(self) -> bool:
         return self._in_sync
 
+    @property
+    def recovering(self) -> bool:
+        """Whether pages read from Redis must not be trusted until the subscription is
+        back and every namespace has started afresh."""
+        return self._recovering
+
     def __len__(self) -> int:
         return len(self._pages)
 
@@ -197,6 +206,7 @@ class LocalPages:
                     if message["type"] == "subscribe":
                         if failed and self._on_reconnect is not None:
                             self._on_reconnect()
+                        self._recovering = False
                         self._resync(epoch)
                         failed, wait = False, 1.0
                     elif message["type"] == "message":
@@ -209,6 +219,7 @@ class LocalPages:
                 if not failed:
                     logger.warning("Page-cache subscription lost; reconnecting", exc_info=True)
                 failed = True
+                self._recovering = self._on_reconnect is not None
             finally:
                 with self._lock:
                     if self._epoch == epoch:

@@ -188,6 +188,29 @@ def test_staff_edit_of_a_member_while_redis_hangs_takes_seconds_not_a_500(
     _wait_until(lambda: not page_cache.pending_invalidations(), seconds=6)
 
 
+def test_pages_redis_comes_back_with_are_not_served_before_this_process_resyncs(own_redis):
+    brief = BriefFactory(title="Cement clinker ratios", status=Publication.Status.PUBLISHED)
+    visitor = Client()
+    _wait_until(lambda: visitor.get("/publications/") and local_pages.LOCAL_PAGES.in_sync)
+    assert "Cement clinker ratios" in visitor.get("/publications/").content.decode()
+    own_redis.save()  # Redis will come back holding this page and its generation
+    own_redis.stop()
+    _wait_until(lambda: local_pages.LOCAL_PAGES.recovering, seconds=local_pages.SILENT_SECONDS + 3)
+    # Changed by another process whose invalidation never reached this Redis.
+    Publication.objects.filter(pk=brief.pk).update(title="Clinker ratios in cement")
+
+    own_redis.start()
+    right_away = visitor.get("/publications/").content.decode()
+    _wait_until(
+        lambda: not local_pages.LOCAL_PAGES.recovering,
+        seconds=local_pages.RECONNECT_MAX_SECONDS + 5,
+    )
+    later = visitor.get("/publications/").content.decode()
+
+    assert "Clinker ratios in cement" in right_away
+    assert "Clinker ratios in cement" in later
+
+
 def test_this_process_drops_its_copies_of_pages_when_redis_hangs(own_redis):
     visitor = Client()
     visitor.get("/publications/")
