@@ -89,3 +89,8 @@ class MembersConfig(AppConfig):
 
         register_home_numbers(key="members", compute=member_numbers, order=10)
         home_depends_on([Member])
+
+        # The newsletter: members' progress of the quarter.
+        from . import newsletter
+
+        newsletter.register()

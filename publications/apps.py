@@ -25,6 +25,11 @@ class PublicationsConfig(AppConfig):
         )
         home_depends_on([Publication, Brief])
 
+        # The newsletter's own section (the other apps register theirs).
+        from .newsletter import briefs as newsletter_briefs
+
+        newsletter_briefs.register()
+
         def briefs_published(workplan, options: dict) -> int:
             """Briefs published within the workplan's period (of one sector, by its slug,
             if asked)."""

@@ -29,3 +29,8 @@ class SummitsConfig(AppConfig):
             order=10,
         )
         home_depends_on([Event, EventKind])
+
+        # The newsletter: new members and announcements, events held and to come.
+        from . import newsletter
+
+        newsletter.register()

@@ -28,3 +28,8 @@ class TrackerConfig(AppConfig):
             order=15,
         )
         home_depends_on(self.get_models())
+
+        # The newsletter: roadmaps and industrial projects of the quarter.
+        from . import newsletter
+
+        newsletter.register()

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from leadit.newsletter_sections import days
 from members.models import Member, ProgressUpdate
 from publications import newsletter
 from publications.models import NewsletterItem, NewsletterSection, RenderedDocument
@@ -110,9 +111,9 @@ def test_quarter_bounds_refuse_a_fifth_quarter():
 
 def test_event_days_are_written_without_repeating_month_or_year():
     d = datetime.date
-    assert newsletter._days(d(2025, 7, 3), d(2025, 7, 3)) == "3 July 2025"
-    assert newsletter._days(d(2021, 10, 31), d(2021, 11, 13)) == "31 October – 13 November 2021"
-    assert newsletter._days(d(2025, 12, 30), d(2026, 1, 2)) == "30 December 2025 – 2 January 2026"
+    assert days(d(2025, 7, 3), d(2025, 7, 3)) == "3 July 2025"
+    assert days(d(2021, 10, 31), d(2021, 11, 13)) == "31 October – 13 November 2021"
+    assert days(d(2025, 12, 30), d(2026, 1, 2)) == "30 December 2025 – 2 January 2026"
 
 
 def test_issue_summary_lists_what_the_quarter_brought():
