@@ -20,6 +20,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count, Q
@@ -159,9 +160,17 @@ class SectionInline(admin.TabularInline):
     extra = 0
     fields = ["position", "included", "kind", "title", "note", "items_kept", "edit_items"]
     readonly_fields = ["kind", "items_kept", "edit_items"]
+    classes = ["newsletter-sections"]
     formfield_overrides = {
-        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})},
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 26})},
     }
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "position":
+            kwargs["widget"] = forms.NumberInput(attrs={"class": "vIntegerField"})
+        elif db_field.name == "title":
+            kwargs["widget"] = forms.TextInput(attrs={"size": 22})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_queryset(self, request):
         return (
@@ -171,6 +180,10 @@ class SectionInline(admin.TabularInline):
                 item_count=Count("items"),
                 kept_count=Count("items", filter=Q(items__included=True)),
             )
+            # Explicit: with the annotation's GROUP BY Django drops the model's default
+            # ordering and the formset falls back to the primary key, so renumbered
+            # sections would show in their old order.
+            .order_by("position", "pk")
         )
 
     @admin.display(description="items kept")
@@ -241,8 +254,36 @@ def recipient_estimate() -> int:
     return recipients().count() + new_contacts
 
 
+class SearchableCountries(FilteredSelectMultiple):
+    """The admin's two searchable boxes for a list of countries. Its script puts the boxes
+    first in the select's parent: the wrapper keeps them after the field's label."""
+
+    def __init__(self, attrs=None):
+        super().__init__("countries", is_stacked=False, attrs=attrs)
+
+    def render(self, name, value, attrs=None, renderer=None):
+        html = super().render(name, value, attrs, renderer)
+        return format_html('<div class="searchable-countries">{}</div>', html)
+
+
+class IssueAdminForm(forms.ModelForm):
+    class Meta:
+        model = NewsletterIssue
+        fields = [
+            "title", "slug", "summary", "introduction", "licence", "cite_as", "sectors",
+            "countries",
+        ]  # fmt: skip
+        widgets = {
+            # ~250 countries: the admin's two searchable boxes (its own script, no inline
+            # code) rather than a long multi-select.
+            "countries": SearchableCountries(),
+            "cite_as": forms.Textarea(attrs={"rows": 2, "cols": 60}),
+        }
+
+
 @admin.register(NewsletterIssue)
 class NewsletterIssueAdmin(SimpleHistoryAdmin):
+    form = IssueAdminForm
     change_form_template = "admin/publications/newsletterissue/change_form.html"
     list_display = ["number", "title", "quarter_label", "status", "published_on", "send_state"]
     list_display_links = ["number", "title"]
@@ -297,6 +338,9 @@ class NewsletterIssueAdmin(SimpleHistoryAdmin):
         ),
     ]
 
+    class Media:
+        css = {"all": ["css/admin-portal.css"]}
+
     # --- List and fields ---
 
     @admin.display(description="quarter", ordering="year")
@@ -332,7 +376,7 @@ class NewsletterIssueAdmin(SimpleHistoryAdmin):
             error = f": {newest.last_error}" if newest.last_error else ""
             parts.append(f"Newest render: {newest.get_status_display().lower()}{error}")
         if not parts:
-            return "No PDF yet: publishing the issue renders it."
+            return "No PDF yet: it is rendered when the issue is published."
         documents = _admin_url(
             "publications_rendereddocument_changelist",
             query=f"?publication__id__exact={issue.pk}",
@@ -408,6 +452,14 @@ class NewsletterIssueAdmin(SimpleHistoryAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         newsletter.sections_renumber(issue=form.instance)
+
+    def response_change(self, request, obj):
+        """Back to the issue's page: staff see the sections in their new order (and the
+        steps that come next) rather than the list of issues."""
+        if any(key in request.POST for key in ("_continue", "_addanother", "_saveasnew")):
+            return super().response_change(request, obj)
+        self.message_user(request, f"“{obj}” was saved.", messages.SUCCESS)
+        return HttpResponseRedirect(self._change_url(obj))
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
