@@ -19,6 +19,8 @@ class MembersConfig(AppConfig):
             signals.accept_invitation_after_signup,
             dispatch_uid="members.accept_invitation_after_signup",
         )
+        # The public member pages are page-cached: a change makes them stale.
+        signals.connect_page_cache()
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
         from leadit.cache import invalidate

@@ -30,6 +30,11 @@ class SummitsConfig(AppConfig):
         )
         home_depends_on([Event, EventKind])
 
+        # The events pages are page-cached: a change makes them stale.
+        from . import signals
+
+        signals.connect()
+
         # The newsletter: new members and announcements, events held and to come.
         from . import newsletter
 

@@ -7,14 +7,17 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from leadit.cache import cache_public_page
 from leadit.facets import list_url_without
 from leadit.spreadsheets import escape_formula
 
 from ..selectors import member_directory, member_public_profile
+from ..signals import PAGES_NAMESPACE
 
 MEMBERS_PER_PAGE = 50
 
 
+@cache_public_page(PAGES_NAMESPACE)
 def member_list(request: HttpRequest) -> HttpResponse:
     directory = member_directory(data=request.GET)
     filterset = directory.filterset
@@ -37,6 +40,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
     return render(request, "members/member_list.html", context)
 
 
+@cache_public_page(PAGES_NAMESPACE)
 def member_detail(request: HttpRequest, slug: str) -> HttpResponse:
     member = member_public_profile(slug=slug)
     if member is None:
@@ -64,6 +68,7 @@ DEMO_RECORD = "Demo record (invented)"
 REAL_RECORD = "no"
 
 
+@cache_public_page(PAGES_NAMESPACE)
 def member_export_csv(request: HttpRequest) -> HttpResponse:
     """The directory exactly as filtered, as CSV (the same query string as /members/)."""
     members = member_directory(data=request.GET).members

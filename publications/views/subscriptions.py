@@ -17,6 +17,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from leadit.cache import cache_public_page
+
 from ..forms import SubscribeForm
 from ..models import Subscriber
 from ..subscriptions import (
@@ -77,6 +79,8 @@ def subscribe(request: HttpRequest) -> HttpResponse:
     )
 
 
+# The same for everyone (the address is not shown): served from the page cache.
+@cache_public_page("publications")
 def subscribe_sent(request: HttpRequest) -> HttpResponse:
     return render(
         request,

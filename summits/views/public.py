@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
 from leadit.access import log_refused
+from leadit.cache import cache_public_page
 from leadit.facets import list_url_without
 from members.models import Member
 
@@ -19,6 +20,8 @@ from ..forms import RegistrationForm
 from ..ical import CONTENT_TYPE, calendar_bytes
 from ..models import Event, EventDocument, EventKind, Registration, WorkingGroup
 from ..services import document_deadlines
+from ..signals import NAMESPACE as PAGES_NAMESPACE
+from ..signals import PAGE_SECONDS
 
 Visibility = Event.Visibility
 
@@ -58,6 +61,7 @@ class Option:
     selected: bool
 
 
+@cache_public_page(PAGES_NAMESPACE, timeout=PAGE_SECONDS)
 def event_list(request: HttpRequest) -> HttpResponse:
     """Upcoming events (soonest first) and past ones (newest first), filtered by kind
     (an EventKind slug) and year through the query string. Unknown values are ignored,
@@ -183,6 +187,7 @@ def event_detail_context(request: HttpRequest, event: Event, form=None) -> dict:
     return context
 
 
+@cache_public_page(PAGES_NAMESPACE, timeout=PAGE_SECONDS)
 def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
     event = _visible_event(request, slug)
     return render(request, "summits/event_detail.html", event_detail_context(request, event))
@@ -224,12 +229,14 @@ def _ics_response(request: HttpRequest, events, filename: str, name: str) -> Htt
     return response
 
 
+@cache_public_page(PAGES_NAMESPACE, timeout=PAGE_SECONDS)
 def calendar_feed(request: HttpRequest) -> HttpResponse:
     """Public events only, whoever asks: a feed URL is shared and subscribed to."""
     events = Event.objects.filter(visibility=Visibility.PUBLIC).select_related("kind")
     return _ics_response(request, events.order_by("start"), "leadit-events.ics", "LeadIT events")
 
 
+@cache_public_page(PAGES_NAMESPACE, timeout=PAGE_SECONDS)
 def event_ics(request: HttpRequest, slug: str) -> HttpResponse:
     event = _visible_event(request, slug)
     return _ics_response(request, [event], f"{event.slug}.ics", event.title)
@@ -238,6 +245,7 @@ def event_ics(request: HttpRequest, slug: str) -> HttpResponse:
 # --- working groups ---------------------------------------------------------------------
 
 
+@cache_public_page(PAGES_NAMESPACE, timeout=PAGE_SECONDS)
 def working_group_list(request: HttpRequest) -> HttpResponse:
     groups = WorkingGroup.objects.select_related("convenor").prefetch_related(
         Prefetch("members", queryset=Member.objects.public().order_by("name"))
@@ -245,6 +253,7 @@ def working_group_list(request: HttpRequest) -> HttpResponse:
     return render(request, "summits/working_group_list.html", {"groups": groups})
 
 
+@cache_public_page(PAGES_NAMESPACE, timeout=PAGE_SECONDS)
 def working_group_detail(request: HttpRequest, slug: str) -> HttpResponse:
     group = get_object_or_404(WorkingGroup.objects.select_related("convenor"), slug=slug)
     meetings = Event.objects.visible_to(request.user).filter(working_group=group)

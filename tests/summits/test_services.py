@@ -357,7 +357,8 @@ def test_document_add_agenda_notifies_board_contacts_after_commit(
     job = BackgroundJob.objects.get()
     assert job.task_name == notify_document_added.name
     assert job.arguments == {"document_id": document.pk}
-    assert len(callbacks) == 1
+    # One job sent after commit (the other callbacks make the cached events pages stale).
+    assert len([c for c in callbacks if "job_send" in repr(c)]) == 1
     # The task's work, run here (the worker path is proved in test_reminders).
     assert services.document_notify(document_id=document.pk) == 1
     assert mail.outbox[0].to == ["host@member.example"]

@@ -19,6 +19,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from leadit.cache import cache_public_page
 from leadit.pdf import render_pdf
 from leadit.spreadsheets import escape_formula
 from summits.selectors import next_deadlines
@@ -33,6 +34,8 @@ from ..page_selectors import (
 )
 from ..selectors import objectives_behind, overdue_and_due_soon, recent_status_changes
 from ..services import activity_objective_toggle
+from ..signals import NAMESPACE as PAGES_NAMESPACE
+from ..signals import PAGE_SECONDS
 
 logger = logging.getLogger("workplan.matrix")
 
@@ -48,12 +51,14 @@ def _visible_or_404(request: HttpRequest, slug: str):
     return workplan
 
 
+@cache_public_page(PAGES_NAMESPACE, timeout=PAGE_SECONDS)
 @require_safe
 def workplan_list(request: HttpRequest) -> HttpResponse:
     workplans = list(workplans_for(user=request.user))
     return render(request, "workplan/workplan_list.html", {"workplans": workplans})
 
 
+@cache_public_page(PAGES_NAMESPACE, timeout=PAGE_SECONDS)
 @require_safe
 def workplan_detail(request: HttpRequest, slug: str) -> HttpResponse:
     page = workplan_page(slug=slug, user=request.user)
@@ -64,6 +69,7 @@ def workplan_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@cache_public_page(PAGES_NAMESPACE, timeout=PAGE_SECONDS)
 @require_safe
 def matrix(request: HttpRequest, slug: str) -> HttpResponse:
     workplan = _visible_or_404(request, slug)
@@ -208,6 +214,7 @@ def _matrix_workbook(matrix) -> bytes:
     return buffer.getvalue()
 
 
+@cache_public_page(PAGES_NAMESPACE, timeout=PAGE_SECONDS)
 @require_safe
 def matrix_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
     workplan = _visible_or_404(request, slug)
@@ -217,6 +224,7 @@ def matrix_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
+@cache_public_page(PAGES_NAMESPACE, timeout=PAGE_SECONDS)
 @require_safe
 def matrix_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     """The matrix on A4 landscape, through the portal's one restricted PDF renderer."""
