@@ -33,29 +33,36 @@ def _secretariat_addresses() -> list[str]:
     )
 
 
+def _tell_secretariat(update: ProgressUpdate, *, what: str, template: str) -> int:
+    recipients = _secretariat_addresses()
+    if not recipients:
+        return 0
+    return send_mail(
+        subject=email_subject(f"[LeadIT] {update.member} {what}: {update.title}"),
+        message=render_to_string(template, {"update": update, "site_url": settings.SITE_URL}),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=recipients,
+    )
+
+
+def _update(update_id: int, **conditions) -> ProgressUpdate | None:
+    return (
+        ProgressUpdate.objects.select_related("member", "milestone", "author")
+        .filter(pk=update_id, **conditions)
+        .first()
+    )
+
+
 @background_job(
     name="members.notify_secretariat_of_progress_update", transient=TRANSIENT_MAIL_ERRORS
 )
 def notify_secretariat_of_progress_update(*, update_id: int) -> int:
-    update = (
-        ProgressUpdate.objects.select_related("member", "milestone", "author")
-        .filter(pk=update_id)
-        .first()
-    )
+    update = _update(update_id)
     if update is None:
         logger.info("Progress update %s is gone; no notification", update_id)
         return 0
-    recipients = _secretariat_addresses()
-    if not recipients:
-        return 0
-    context = {"update": update, "site_url": settings.SITE_URL}
-    return send_mail(
-        subject=email_subject(
-            f"[LeadIT] {update.member} published a progress update: {update.title}"
-        ),
-        message=render_to_string("members/email/update_published.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=recipients,
+    return _tell_secretariat(
+        update, what="published a progress update", template="members/email/update_published.txt"
     )
 
 
@@ -65,23 +72,12 @@ def notify_secretariat_of_progress_update(*, update_id: int) -> int:
 def notify_secretariat_of_hidden_update_edit(*, update_id: int, edited_at: str = "") -> int:
     """A member edited an update the secretariat had hidden: ask for a review. Nothing is
     sent if the update is gone or no longer hidden (it was reviewed meanwhile)."""
-    update = (
-        ProgressUpdate.objects.select_related("member", "milestone", "author")
-        .filter(pk=update_id, status=ProgressUpdate.Status.HIDDEN)
-        .first()
-    )
+    update = _update(update_id, status=ProgressUpdate.Status.HIDDEN)
     if update is None:
         logger.info("Progress update %s is gone or no longer hidden; no notification", update_id)
         return 0
-    recipients = _secretariat_addresses()
-    if not recipients:
-        return 0
-    context = {"update": update, "site_url": settings.SITE_URL}
-    return send_mail(
-        subject=email_subject(
-            f"[LeadIT] {update.member} edited a hidden progress update: {update.title}"
-        ),
-        message=render_to_string("members/email/hidden_update_edited.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=recipients,
+    return _tell_secretariat(
+        update,
+        what="edited a hidden progress update",
+        template="members/email/hidden_update_edited.txt",
     )
