@@ -176,7 +176,6 @@ def test_header_has_the_svg_wordmark_and_no_letter_circle(client):
     assert "style=" not in page
 
 
-
 @pytest.mark.django_db
 def test_a_bulk_import_of_plants_shows_on_the_home_page_at_once(
     client, django_capture_on_commit_callbacks
