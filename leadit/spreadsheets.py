@@ -10,6 +10,11 @@
   Content-Security-Policy would block.
 * A blank cell is blank in the preview (its diff and the table of rows with errors), never
   "None" (an empty XLSX cell reads as ``None``).
+* A country code is read as ``leadit.countries`` reads it everywhere, and an unknown one is
+  the row's error (``CountryCodeWidget``).
+* Resources declare their columns explicitly with :func:`column` and :func:`slugs_column`
+  and derive from :class:`PortalModelResource`, which carries the habits every import
+  shares (each row validated as the model would validate it, unchanged rows reported).
 """
 
 from diff_match_patch import diff_match_patch
@@ -19,9 +24,12 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from import_export import fields, resources
 from import_export.admin import ImportExportMixin
 from import_export.resources import Diff
-from import_export.widgets import ForeignKeyWidget, ManyToManyWidget
+from import_export.widgets import CharWidget, ForeignKeyWidget, ManyToManyWidget, Widget
+
+from .countries import country_code_clean, normalise_country_code
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -46,6 +54,38 @@ def unescape_formula(value):
     if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_PREFIXES):
         return value[1:]
     return value
+
+
+def errors_raised_by(call, *args, **kwargs) -> dict[str, list[ValidationError]]:
+    """The errors by field that ``call(*args, **kwargs)`` raises as a ``ValidationError``
+    ({} if it raises none), so that a resource can add its own before raising them all."""
+    try:
+        call(*args, **kwargs)
+    except ValidationError as exc:
+        return exc.update_error_dict({})
+    return {}
+
+
+def raise_errors(errors: dict) -> None:
+    """Raise the row's errors collected by field, if there are any."""
+    if errors:
+        raise ValidationError(errors)
+
+
+class CountryCodeWidget(CharWidget):
+    """ISO 3166-1 alpha-2 codes, case-insensitive on import (``se`` is Sweden); an unknown
+    code is the row's error."""
+
+    def clean(self, value, row=None, **kwargs):
+        code = normalise_country_code(super().clean(value, row=row, **kwargs))
+        if code and country_code_clean(code) is None:
+            raise ValueError(
+                f"Unknown country code “{code}”: use the two-letter ISO 3166-1 code, e.g. SE."
+            )
+        return code
+
+    def render(self, value, obj=None, **kwargs):
+        return getattr(value, "code", value) or ""
 
 
 class StrictForeignKeyWidget(ForeignKeyWidget):
@@ -78,6 +118,18 @@ class StrictManyToManyWidget(ManyToManyWidget):
                 f"Unknown {self.model._meta.verbose_name_plural} ({self.field}): {names}."
             )
         return related
+
+
+def column(name: str, widget: Widget, **kwargs) -> fields.Field:
+    """The spreadsheet column ``name`` for the model field of the same name."""
+    return fields.Field(attribute=name, column_name=name, widget=widget, **kwargs)
+
+
+def slugs_column(name: str, model, widget_class: type | None = None) -> fields.Field:
+    """A many-to-many column naming the related records by slug, comma-separated; the
+    file's list replaces the record's (``m2m_add=False``)."""
+    widget = (widget_class or StrictManyToManyWidget)(model, field="slug", separator=",")
+    return column(name, widget, m2m_add=False)
 
 
 class EscapeFormulaeMixin:
@@ -196,23 +248,28 @@ class AllOrNothingImportMixin:
     def import_instance(self, instance, row, **kwargs):
         # import-export checks many-to-many columns only after saving, where a bad value
         # is a crash, not a row error: check them here with the other columns.
-        errors = {}
-        try:
-            super().import_instance(instance, row, **kwargs)
-        except ValidationError as exc:
-            errors = exc.update_error_dict(errors)
+        errors = errors_raised_by(super().import_instance, instance, row, **kwargs)
         for field in self.get_import_fields():
             if isinstance(field.widget, ManyToManyWidget) and field.column_name in row:
                 try:
                     field.clean(row)
                 except ValueError as exc:
                     errors[field.attribute] = [ValidationError(str(exc), code="invalid")]
-        if errors:
-            raise ValidationError(errors)
+        raise_errors(errors)
 
 
 class PortalResourceMixin(EscapeFormulaeMixin, AllOrNothingImportMixin):
     """Everything above; put it before ``ModelResource`` in the bases."""
+
+
+class PortalModelResource(PortalResourceMixin, resources.ModelResource):
+    """A ``ModelResource`` with everything above and the options every portal import
+    shares; a resource's own ``Meta`` adds its model, columns and import id."""
+
+    class Meta:
+        clean_model_instances = True
+        skip_unchanged = True
+        report_skipped = True
 
 
 class PortalImportExportMixin(ImportExportMixin):
