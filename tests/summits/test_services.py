@@ -163,10 +163,12 @@ def test_registration_create_refuses_another_members_delegates():
 @pytest.mark.django_db
 def test_registration_create_by_staff_for_any_member():
     staff = UserFactory(is_staff=True)
+    event = EventFactory(visibility=Event.Visibility.STAFF)
+    member = MemberFactory()
 
-    registration = services.registration_create(
-        event=EventFactory(visibility=Event.Visibility.STAFF),
-        member=MemberFactory(),
+    services.registration_create(
+        event=event,
+        member=member,
         user=staff,
         name="Staff Added",
         email="added@member.example",
@@ -174,7 +176,12 @@ def test_registration_create_by_staff_for_any_member():
         attendance_mode=Registration.Mode.ONLINE,
     )
 
-    assert registration.pk
+    # What the event's registrations list shows: the delegate, for that member, by staff.
+    registration = Registration.objects.get(event=event)
+    assert (registration.name, registration.email) == ("Staff Added", "added@member.example")
+    assert registration.member == member and registration.registered_by == staff
+    assert registration.status == Registration.Status.REGISTERED
+    assert registration.attendance_mode == Registration.Mode.ONLINE
 
 
 @pytest.mark.django_db
