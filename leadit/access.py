@@ -13,6 +13,7 @@ from fnmatch import fnmatchcase
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
+from django.db.models import QuerySet
 from django.http import Http404
 
 from leadit.middleware import redirect_to_mfa_setup, staff_needs_mfa_setup
@@ -43,6 +44,20 @@ def log_refused(request, what: str, identifier=None, *, action: str = "edit") ->
             "refused": what,
         },
     )
+
+
+def permitted_or_404(
+    request, permitted: QuerySet, *, what: str, identifier=None, action="edit", **lookup
+):
+    """The object ``lookup`` finds among those ``request.user`` may reach (``permitted``:
+    the model's ``editable_by(user)`` / ``visible_to(user)`` queryset), else 404. A refusal
+    of an object that exists (outside ``permitted``) is logged with ``log_refused``."""
+    try:
+        return permitted.get(**lookup)
+    except permitted.model.DoesNotExist:
+        if permitted.model._default_manager.filter(**lookup).exists():
+            log_refused(request, what, identifier, action=action)
+        raise Http404(f"No {what} here.") from None
 
 
 class Access(StrEnum):

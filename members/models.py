@@ -20,13 +20,18 @@ class MemberQuerySet(models.QuerySet):
         """Members shown on the public site: current and former, never prospective."""
         return self.exclude(status=Member.Status.PROSPECTIVE)
 
-    def editable_by(self, user):
-        """The members this user may edit: staff, all; an editor, their own; else none."""
+    def edited_by(self, user):
+        """The members this user is an editor of (a ``MembershipRole``), staff included:
+        those they speak for, e.g. when registering delegates for an event."""
         if not user.is_authenticated or not user.is_active:
             return self.none()
-        if user.is_staff:
-            return self.all()
         return self.filter(roles__user=user)
+
+    def editable_by(self, user):
+        """The members this user may edit: staff, all; an editor, their own; else none."""
+        if user.is_authenticated and user.is_active and user.is_staff:
+            return self.all()
+        return self.edited_by(user)
 
 
 class Member(models.Model):

@@ -25,6 +25,7 @@ from leadit.spreadsheets import EscapeFormulaeMixin
 from . import services
 from .admin_forms import EventAdminForm, TimeZoneField
 from .models import (
+    BOARD_KIND_SLUG,
     DeadlineReminder,
     Event,
     EventDocument,
@@ -32,6 +33,7 @@ from .models import (
     Registration,
     WorkingGroup,
 )
+from .selectors.deadlines import document_deadlines
 
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
@@ -205,7 +207,7 @@ class EventAdmin(SimpleHistoryAdmin):
 
     @admin.display(description="documents")
     def documents_state(self, event):
-        deadlines = services.document_deadlines(event=event, now=timezone.now())
+        deadlines = document_deadlines(event=event, now=timezone.now())
         if not deadlines:
             return "—"
         return ", ".join(f"{d.label}: {d.state_label}" for d in deadlines)
@@ -227,7 +229,7 @@ class EventAdmin(SimpleHistoryAdmin):
     def plan_board_meetings_view(self, request):
         if not self.has_add_permission(request):
             raise PermissionDenied
-        initial_kind = EventKind.objects.filter(slug=services.BOARD_KIND_SLUG).first()
+        initial_kind = EventKind.objects.filter(slug=BOARD_KIND_SLUG).first()
         initial = {"year": timezone.localdate().year + 1, "kind": initial_kind}
         form = BoardMeetingsPlanForm(request.POST or None, initial=initial)
         planned = None

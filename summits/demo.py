@@ -22,8 +22,8 @@ from django.utils import timezone
 
 from members.models import Member
 
-from .models import Event, EventDocument, EventKind, WorkingGroup
-from .services import BOARD_KIND_SLUG, board_meetings_plan
+from .models import BOARD_KIND_SLUG, Event, EventDocument, EventKind, WorkingGroup
+from .services import board_meetings_plan
 
 D = datetime.date
 

@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
+from members.models import Member
+
 TIME_ZONES = sorted((tz, tz) for tz in zoneinfo.available_timezones() if "/" in tz)
 DOCUMENT_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "odt", "ods", "odp", "txt", "csv"]
 
@@ -76,15 +78,24 @@ class WorkingGroup(models.Model):
         return self.name
 
 
+# A board meeting's documents go to every active member's primary contact.
+BOARD_KIND_SLUG = "management-board"
+
+
+def visibilities_for(user) -> frozenset[str]:
+    """What ``user`` may see of events and of their documents (one rule for both): public
+    for everyone; members-only too for an editor of any member; everything for staff."""
+    if user.is_authenticated and user.is_staff:
+        return frozenset(Event.Visibility.values)
+    if Member.objects.edited_by(user).exists():
+        return frozenset({Event.Visibility.PUBLIC, Event.Visibility.MEMBERS})
+    return frozenset({Event.Visibility.PUBLIC})
+
+
 class EventQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Public events for everyone; members-only events for signed-in member editors;
-        everything for staff."""
-        if user.is_authenticated and user.is_staff:
-            return self.all()
-        if user.is_authenticated and user.member_roles.exists():
-            return self.exclude(visibility=Event.Visibility.STAFF)
-        return self.filter(visibility=Event.Visibility.PUBLIC)
+        """The events ``user`` may see (``visibilities_for``)."""
+        return self.filter(visibility__in=visibilities_for(user))
 
 
 class Event(models.Model):
@@ -194,6 +205,13 @@ def event_document_path(instance, filename: str) -> str:
     return f"{PRIVATE_DOCUMENT_PREFIX}{uuid.uuid4().hex}/{name}"
 
 
+class EventDocumentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The documents ``user`` may see by their own visibility (the event's is checked
+        on the event)."""
+        return self.filter(visibility__in=visibilities_for(user))
+
+
 class EventDocument(models.Model):
     class Kind(models.TextChoices):
         AGENDA = "agenda", "Agenda"
@@ -221,6 +239,7 @@ class EventDocument(models.Model):
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
+    objects = EventDocumentQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -272,6 +291,12 @@ class DeadlineReminder(models.Model):
         return f"{self.event}: {self.document_kind} reminder on {self.day}"
 
 
+class RegistrationQuerySet(models.QuerySet):
+    def editable_by(self, user):
+        """The registrations ``user`` may change: those of the members they may edit."""
+        return self.filter(member__in=Member.objects.editable_by(user))
+
+
 class Registration(models.Model):
     class Mode(models.TextChoices):
         IN_PERSON = "in_person", "In person"
@@ -296,6 +321,7 @@ class Registration(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
 
+    objects = RegistrationQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -1,128 +1,28 @@
-"""Writes of the events app, and the document deadlines they depend on: each a keyword-only
-function, validated with ``full_clean`` and done in one transaction.
-
-Who is told what:
-
-- an agenda or minutes added (not secretariat-only) → the event's "board" contacts
-  (``document_recipients``): for a Management Board meeting, the primary contact of every
-  active member (the board is made of all members); for any other event, every contact of
-  its host members plus the primary contacts of its working group's member organisations;
-- a document due within ``REMINDER_DAYS_AHEAD`` days or overdue (up to
-  ``REMINDER_DAYS_OVERDUE`` days) → the event's ``responsible`` staff user, or every active
-  staff user when nobody is responsible; at most once per document per day.
-"""
+"""Writes of the events app: planning a year of board meetings, registering and cancelling
+delegates, adding documents. Each a keyword-only function, validated with ``full_clean``
+and done in one transaction; e-mails go out as jobs after commit (``summits.notifications``
+says who is told what)."""
 
 from __future__ import annotations
 
 import calendar
-import logging
 import zoneinfo
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Literal
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.mail import get_connection, send_mail, send_mass_mail
-from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
 from leadit.jobs import job_enqueue
-from leadit.validators import email_subject
-from members.models import Contact, Member, MembershipRole
+from members.models import Member
 
-from .models import (
-    DOCUMENT_EXTENSIONS,
-    DeadlineReminder,
-    Event,
-    EventDocument,
-    EventKind,
-    Registration,
-)
+from .models import DOCUMENT_EXTENSIONS, Event, EventDocument, EventKind, Registration
+from .selectors.deadlines import DEADLINE_KINDS
+from .tasks import notify_document_added
 
-logger = logging.getLogger(__name__)
-
-BOARD_KIND_SLUG = "management-board"
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
-REMINDER_DAYS_AHEAD = 3
-REMINDER_DAYS_OVERDUE = 30
-DEADLINE_KINDS = (EventDocument.Kind.AGENDA, EventDocument.Kind.MINUTES)
-
-DeadlineState = Literal["done", "due", "late"]
-STATE_LABELS = {"done": "Done", "due": "Due", "late": "Late"}
-
-
-# --- Deadlines -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DocumentDeadline:
-    event: Event
-    kind: str  # "agenda" or "minutes"
-    due: datetime  # aware, UTC
-    state: DeadlineState
-    document: EventDocument | None = None
-
-    @property
-    def label(self) -> str:
-        return EventDocument.Kind(self.kind).label
-
-    @property
-    def state_label(self) -> str:
-        return STATE_LABELS[self.state]
-
-    @property
-    def due_local(self) -> datetime:
-        """The due time on the event's own wall clock."""
-        return self.event.local(self.due)
-
-
-def document_deadlines(*, event: Event, now: datetime) -> list[DocumentDeadline]:
-    """The agenda and minutes deadlines of ``event`` (none unless its kind requires
-    documents), each done (a document of that kind exists), late (past due, missing) or due.
-    Uses ``event.documents`` prefetched when it is."""
-    if not event.kind.requires_documents:
-        return []
-    documents: dict[str, EventDocument] = {}
-    for document in event.documents.all():
-        documents.setdefault(document.kind, document)
-    result = []
-    for kind, due in (
-        (EventDocument.Kind.AGENDA, event.agenda_due),
-        (EventDocument.Kind.MINUTES, event.minutes_due),
-    ):
-        document = documents.get(kind)
-        if document is not None:
-            state: DeadlineState = "done"
-        elif now > due:
-            state = "late"
-        else:
-            state = "due"
-        result.append(
-            DocumentDeadline(event=event, kind=str(kind), due=due, state=state, document=document)
-        )
-    return result
-
-
-def events_with_deadlines_between(*, start: datetime, end: datetime):
-    """Events whose agenda or minutes may fall due between ``start`` and ``end`` (a coarse
-    database filter; ``document_deadlines`` decides), documents prefetched."""
-    longest = EventKind.objects.filter(requires_documents=True).aggregate(
-        before=Max("agenda_days_before"), after=Max("minutes_days_after")
-    )
-    before = timedelta(days=(longest["before"] or 0) + 1)
-    after = timedelta(days=(longest["after"] or 0) + 1)
-    return (
-        Event.objects.filter(
-            kind__requires_documents=True, start__lte=end + before, end__gte=start - after
-        )
-        .select_related("kind", "responsible")
-        .prefetch_related("documents")
-        .order_by("start")
-    )
 
 
 # --- Planning a year of board meetings ---------------------------------------------------------
@@ -226,9 +126,8 @@ def _free_slug(base: str) -> str:
 
 
 def user_may_register_for(*, user, member: Member) -> bool:
-    if not user.is_authenticated or not user.is_active:
-        return False
-    return user.is_staff or MembershipRole.objects.filter(user=user, member=member).exists()
+    """Staff and the member's editors may (``Member.objects.editable_by``)."""
+    return Member.objects.editable_by(user).filter(pk=member.pk).exists()
 
 
 def registration_create(
@@ -382,124 +281,12 @@ def document_add(
         document.full_clean()
         document.save()
         if kind in DEADLINE_KINDS and visibility != Event.Visibility.STAFF:
-            from .tasks import notify_document_added
-
             job_enqueue(
                 task=notify_document_added,
                 description=f"Tell board contacts about {document}"[:300],
                 document_id=document.pk,
             )
     return document
-
-
-def document_recipients(*, event: Event) -> list[str]:
-    """The e-mail addresses told about a new agenda or minutes (see the module docstring)."""
-    if event.kind.slug == BOARD_KIND_SLUG:
-        contacts = Contact.objects.filter(member__status=Member.Status.ACTIVE, is_primary=True)
-    else:
-        contacts = Contact.objects.filter(member__in=event.host_members.all())
-        if event.working_group_id:
-            contacts = contacts | Contact.objects.filter(
-                member__in=event.working_group.members.all(), is_primary=True
-            )
-    emails = {e.strip().lower() for e in contacts.values_list("email", flat=True) if e}
-    return sorted(emails)
-
-
-def document_notify(*, document_id: int) -> int:
-    """E-mail the board contacts about a new agenda or minutes; one message each (nobody
-    sees the others' addresses). Returns the number sent."""
-    document = (
-        EventDocument.objects.select_related("event", "event__kind", "event__working_group")
-        .filter(pk=document_id)
-        .first()
-    )
-    if document is None:
-        return 0
-    event = document.event
-    recipients = document_recipients(event=event)
-    if not recipients:
-        return 0
-    when = event.local(event.start)
-    subject = f"[LeadIT] {document.get_kind_display()} of {event.title}"
-    # "The agenda … is available", "The minutes … are available" (a plural noun).
-    verb = "are" if document.kind == EventDocument.Kind.MINUTES else "is"
-    body = (
-        f"The {document.get_kind_display().lower()} of “{event.title}” "
-        f"({when:%-d %B %Y, %H:%M} {event.time_zone}) {verb} available:\n\n"
-        f"{document.title}\n{settings.SITE_URL}{event.get_absolute_url()}\n\n"
-        "Sign in to the LeadIT portal to read members-only documents.\n\n"
-        "— The LeadIT Secretariat\n"
-    )
-    messages = [(email_subject(subject), body, None, [address]) for address in recipients]
-    return send_mass_mail(messages, fail_silently=False)
-
-
-# --- Reminders -------------------------------------------------------------------------------
-
-
-def reminder_recipients(*, event: Event) -> list[str]:
-    responsible = event.responsible
-    if responsible is not None and responsible.is_active and responsible.email:
-        return [responsible.email]
-    staff = get_user_model().objects.filter(is_staff=True, is_active=True).exclude(email="")
-    return sorted(set(staff.values_list("email", flat=True)))
-
-
-def deadline_reminders_send(*, now: datetime | None = None) -> int:
-    """E-mail the responsible staff about every agenda or minutes due within
-    ``REMINDER_DAYS_AHEAD`` days or overdue by at most ``REMINDER_DAYS_OVERDUE`` days.
-
-    At most one e-mail per document per day, however often this runs and however many
-    workers run it: the ``DeadlineReminder`` row is inserted first (its unique constraint
-    decides who sends) and the e-mail goes out in the same transaction, so a failed send
-    leaves no row and the next run tries again. Returns the number of e-mails sent."""
-    now = now or timezone.now()
-    today = timezone.localdate(now)
-    window_start = now - timedelta(days=REMINDER_DAYS_OVERDUE)
-    window_end = now + timedelta(days=REMINDER_DAYS_AHEAD)
-    sent = 0
-    connection = get_connection()
-    for event in events_with_deadlines_between(start=window_start, end=window_end):
-        for deadline in document_deadlines(event=event, now=now):
-            if deadline.state == "done" or not window_start <= deadline.due <= window_end:
-                continue
-            recipients = reminder_recipients(event=event)
-            if not recipients:
-                logger.warning("No staff to remind about %s of %s", deadline.kind, event)
-                continue
-            try:
-                with transaction.atomic():
-                    DeadlineReminder.objects.create(
-                        event=event, document_kind=deadline.kind, day=today
-                    )
-                    _send_reminder(
-                        deadline=deadline, recipients=recipients, now=now, connection=connection
-                    )
-            except IntegrityError:
-                continue  # already reminded today
-            sent += 1
-    return sent
-
-
-def _send_reminder(*, deadline: DocumentDeadline, recipients, now, connection) -> None:
-    event = deadline.event
-    due = deadline.due_local
-    if deadline.state == "late":
-        days = (now - deadline.due).days
-        status = f"is LATE: it was due {days} day{'s' if days != 1 else ''} ago"
-        subject = f"[LeadIT] Late: {deadline.label.lower()} of {event.title}"
-    else:
-        status = "is due soon"
-        subject = f"[LeadIT] Due {due:%-d %b}: {deadline.label.lower()} of {event.title}"
-    body = (
-        f"The {deadline.label.lower()} of “{event.title}” {status} "
-        f"(due {due:%-d %B %Y, %H:%M} {event.time_zone}).\n\n"
-        f"Add it in the admin: {settings.SITE_URL}/admin/summits/eventdocument/add/"
-        f"?event={event.pk}&kind={deadline.kind}\n"
-        f"Event page: {settings.SITE_URL}{event.get_absolute_url()}\n"
-    )
-    send_mail(email_subject(subject), body, None, recipients, connection=connection)
 
 
 def slug_for(title: str) -> str:

@@ -12,7 +12,7 @@ import pytest
 from django.core import mail
 
 from leadit.spreadsheets import StyleFreeDiff
-from summits import services as summits_services
+from summits import notifications as summits_notifications
 from summits.models import EventDocument
 from tests.factories.members import ContactFactory, EditorFactory, MemberFactory
 from tests.factories.summits import EventDocumentFactory, EventFactory, EventKindFactory
@@ -102,8 +102,8 @@ def test_the_minutes_notification_says_the_minutes_are_available(staff_user):
         event=event, kind=EventDocument.Kind.AGENDA, title="Agenda", link="https://x.org/a"
     )
 
-    summits_services.document_notify(document_id=minutes.pk)
-    summits_services.document_notify(document_id=agenda.pk)
+    summits_notifications.document_notify(document_id=minutes.pk)
+    summits_notifications.document_notify(document_id=agenda.pk)
 
     minutes_mail, agenda_mail = mail.outbox
     assert (

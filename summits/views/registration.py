@@ -11,19 +11,20 @@ from datetime import UTC
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from leadit.access import log_refused
+from leadit.access import log_refused, permitted_or_404
 from leadit.spreadsheets import escape_formula
 from members.models import Member
 
 from ..forms import RegistrationForm
 from ..models import Event, Registration
+from ..selectors.events import registering_members, registrations_active
 from ..services import registration_cancel, registration_create
-from .public import _user_members, _visible_event, event_detail_context
+from .public import render_event_page, visible_event
 
 
 def _add_service_errors(form: RegistrationForm, exc: ValidationError) -> None:
@@ -36,10 +37,10 @@ def _add_service_errors(form: RegistrationForm, exc: ValidationError) -> None:
 
 
 def register(request: HttpRequest, slug: str) -> HttpResponse:
-    event = _visible_event(request, slug)
+    event = visible_event(request, slug)
     if request.method != "POST":
         return redirect(event)
-    members = _user_members(request.user)
+    members = registering_members(user=request.user)
     posted = request.POST.get("member", "").strip()
     # Another member's id (or nonsense) is not one of the choices: 404, nothing written
     # (logged when it names a member that exists).
@@ -75,25 +76,22 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
                 f"on behalf of {registration.member.name}.",
             )
             return redirect(event)
-    context = event_detail_context(request, event, form=form)
-    return render(request, "summits/event_detail.html", context)
+    return render_event_page(request, event, form=form)
 
 
 @require_POST
 def cancel(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Cancel a registration of a member the user edits (staff: any); else 404."""
-    event = _visible_event(request, slug)
-    try:
-        registration = get_object_or_404(
-            Registration.objects.select_related("member"),
-            pk=pk,
-            event=event,
-            member__in=Member.objects.editable_by(request.user),
-        )
-    except Http404:
-        if Registration.objects.filter(pk=pk, event=event).exists():
-            log_refused(request, "registration", pk, action="cancel")
-        raise
+    event = visible_event(request, slug)
+    registration = permitted_or_404(
+        request,
+        Registration.objects.editable_by(request.user).select_related("member"),
+        what="registration",
+        identifier=pk,
+        action="cancel",
+        pk=pk,
+        event=event,
+    )
     try:
         registration_cancel(registration=registration, user=request.user)
     except ValidationError as exc:
@@ -116,11 +114,6 @@ def _cell(value):
 
 
 def _rows(event: Event) -> list[list]:
-    registrations = (
-        event.registrations.filter(status=Registration.Status.REGISTERED)
-        .select_related("member")
-        .order_by("member__name", "name")
-    )
     return [
         [
             _cell(r.member.name),
@@ -130,7 +123,7 @@ def _rows(event: Event) -> list[list]:
             _cell(r.get_attendance_mode_display()),
             r.created_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M"),
         ]
-        for r in registrations
+        for r in registrations_active(event=event)
     ]
 
 

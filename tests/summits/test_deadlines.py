@@ -7,7 +7,7 @@ import pytest
 
 from summits.models import EventDocument
 from summits.selectors import next_deadlines
-from summits.services import document_deadlines
+from summits.selectors.deadlines import document_deadlines
 from tests.factories.summits import (
     BoardKindFactory,
     EventDocumentFactory,

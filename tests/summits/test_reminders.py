@@ -13,7 +13,7 @@ from django.utils import timezone
 from leadit.celery import app
 from leadit.tasks import DIAGNOSTIC_CACHE_PREFIX, diagnostic_roundtrip
 from summits.models import DeadlineReminder, EventDocument
-from summits.services import deadline_reminders_send
+from summits.notifications import deadline_reminders_send
 from summits.tasks import send_deadline_reminders
 from tests.factories.summits import BoardKindFactory, EventDocumentFactory, EventFactory
 from tests.factories.users import StaffFactory, UserFactory
@@ -103,7 +103,7 @@ def test_reminder_not_recorded_when_the_email_fails(monkeypatch):
     def broken(*args, **kwargs):
         raise ConnectionError("mail server down")
 
-    monkeypatch.setattr("summits.services.send_mail", broken)
+    monkeypatch.setattr("summits.notifications.send_mail", broken)
     with pytest.raises(ConnectionError):
         deadline_reminders_send(now=now)
 

@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from leadit.models import BackgroundJob
 from members.models import Member
-from summits import services
+from summits import notifications, services
 from summits.models import Event, EventDocument, Registration
+from summits.selectors.deadlines import document_deadlines
 from summits.tasks import notify_document_added
 from tests.factories.members import ContactFactory, EditorFactory, MemberFactory
 from tests.factories.summits import (
@@ -367,7 +368,7 @@ def test_document_add_agenda_notifies_board_contacts_after_commit(
     # One job sent after commit (the other callbacks make the cached events pages stale).
     assert len([c for c in callbacks if "job_send" in repr(c)]) == 1
     # The task's work, run here (the worker path is proved in test_reminders).
-    assert services.document_notify(document_id=document.pk) == 1
+    assert notifications.document_notify(document_id=document.pk) == 1
     assert mail.outbox[0].to == ["host@member.example"]
     assert "Agenda" in mail.outbox[0].subject
     assert event.get_absolute_url() in mail.outbox[0].body
@@ -398,7 +399,7 @@ def test_document_recipients_of_a_board_meeting_are_all_active_members_primary_c
     ContactFactory(member=former, email="primary@former.example", is_primary=True)
     board = EventFactory(kind=BoardKindFactory())
 
-    assert services.document_recipients(event=board) == ["primary@a.example"]
+    assert notifications.document_recipients(event=board) == ["primary@a.example"]
 
 
 @pytest.mark.django_db
@@ -409,7 +410,7 @@ def test_document_recipients_include_the_working_groups_primary_contacts():
     group = WorkingGroupFactory(members=[wg_member])
     event = EventFactory(host_members=[host], working_group=group)
 
-    assert services.document_recipients(event=event) == ["host@h.example", "wg@w.example"]
+    assert notifications.document_recipients(event=event) == ["host@h.example", "wg@w.example"]
 
 
 # --- Events ------------------------------------------------------------------------------
@@ -512,12 +513,8 @@ def test_seed_demo_adds_summits_board_meetings_groups_and_a_workshop_idempotentl
     assert Event.objects.filter(kind__slug="working-group-meeting").count() == 2
     assert Event.objects.filter(kind__slug="workshop").count() == 1
     september = Event.objects.get(slug="management-board-2026-09")
-    states = {
-        d.kind: d.state for d in services.document_deadlines(event=september, now=timezone.now())
-    }
+    states = {d.kind: d.state for d in document_deadlines(event=september, now=timezone.now())}
     assert states == {"agenda": "late", "minutes": "late"}
     january = Event.objects.get(slug="management-board-2026-01")
-    states = {
-        d.kind: d.state for d in services.document_deadlines(event=january, now=timezone.now())
-    }
+    states = {d.kind: d.state for d in document_deadlines(event=january, now=timezone.now())}
     assert states == {"agenda": "done", "minutes": "done"}
