@@ -6,23 +6,18 @@ Every row is validated as the model would validate it, and a file with any bad r
 imports nothing (``leadit.spreadsheets``).
 """
 
-from import_export import fields, resources
 from import_export.widgets import CharWidget
 
-from leadit.spreadsheets import PortalResourceMixin, StrictForeignKeyWidget, StrictManyToManyWidget
+from leadit.spreadsheets import (
+    CountryCodeWidget,
+    PortalModelResource,
+    StrictForeignKeyWidget,
+    column,
+    slugs_column,
+)
 from tracker.models import Sector
 
 from .models import Contact, Member
-
-
-class CountryCodeWidget(CharWidget):
-    """ISO 3166-1 alpha-2 codes, case-insensitive on import (``se`` is Sweden)."""
-
-    def clean(self, value, row=None, **kwargs):
-        return super().clean(value, row=row, **kwargs).strip().upper()
-
-    def render(self, value, obj=None, **kwargs):
-        return getattr(value, "code", value) or ""
 
 
 class LowercaseWidget(CharWidget):
@@ -32,14 +27,9 @@ class LowercaseWidget(CharWidget):
         return super().clean(value, row=row, **kwargs).strip().lower()
 
 
-class MemberResource(PortalResourceMixin, resources.ModelResource):
-    country = fields.Field(attribute="country", column_name="country", widget=CountryCodeWidget())
-    sectors = fields.Field(
-        attribute="sectors",
-        column_name="sectors",
-        widget=StrictManyToManyWidget(Sector, field="slug", separator=","),
-        m2m_add=False,
-    )
+class MemberResource(PortalModelResource):
+    country = column("country", CountryCodeWidget())
+    sectors = slugs_column("sectors", Sector)
 
     class Meta:
         model = Member
@@ -58,28 +48,20 @@ class MemberResource(PortalResourceMixin, resources.ModelResource):
         )
         export_order = fields
         import_id_fields = ("slug",)
-        clean_model_instances = True
-        skip_unchanged = True
-        report_skipped = True
 
     def filter_export(self, queryset, **kwargs):
         return queryset.prefetch_related("sectors")
 
 
-class ContactResource(PortalResourceMixin, resources.ModelResource):
-    member = fields.Field(
-        attribute="member", column_name="member", widget=StrictForeignKeyWidget(Member, "slug")
-    )
-    email = fields.Field(attribute="email", column_name="email", widget=LowercaseWidget())
+class ContactResource(PortalModelResource):
+    member = column("member", StrictForeignKeyWidget(Member, "slug"))
+    email = column("email", LowercaseWidget())
 
     class Meta:
         model = Contact
         fields = ("member", "name", "email", "role_title", "is_primary", "receives_newsletter")
         export_order = fields
         import_id_fields = ("member", "email")
-        clean_model_instances = True
-        skip_unchanged = True
-        report_skipped = True
 
     def filter_export(self, queryset, **kwargs):
         return queryset.select_related("member")

@@ -20,10 +20,16 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db.models import Max
-from import_export import fields, resources
+from import_export import fields
 from import_export.widgets import CharWidget, DateWidget, Widget
 
-from leadit.spreadsheets import PortalResourceMixin, StrictManyToManyWidget
+from leadit.spreadsheets import (
+    PortalModelResource,
+    column,
+    errors_raised_by,
+    raise_errors,
+    slugs_column,
+)
 from members.models import Member
 
 from .models import Activity, ActivityGroup, ImpactPathway, Objective, Workplan
@@ -143,21 +149,16 @@ class ObjectiveMarkField(fields.Field):
         return MARK if marked else ""
 
 
-class ActivityResource(PortalResourceMixin, resources.ModelResource):
+class ActivityResource(PortalModelResource):
     pathway = TitleField(path="group.pathway.title", column_name="pathway")
     group = TitleField(path="group.title", column_name="group")
     title = fields.Field(attribute="title", column_name="activity", widget=CharWidget())
-    status = fields.Field(attribute="status", column_name="status", widget=StatusWidget())
-    start_date = fields.Field(attribute="start_date", column_name="start_date", widget=DayWidget())
-    due_date = fields.Field(attribute="due_date", column_name="due_date", widget=DayWidget())
-    lead = fields.Field(attribute="lead", column_name="lead", widget=LeadWidget())
-    partners = fields.Field(attribute="partners", column_name="partners", widget=CharWidget())
-    partner_members = fields.Field(
-        attribute="partner_members",
-        column_name="partner_members",
-        widget=StrictManyToManyWidget(Member, field="slug", separator=","),
-        m2m_add=False,
-    )
+    status = column("status", StatusWidget())
+    start_date = column("start_date", DayWidget())
+    due_date = column("due_date", DayWidget())
+    lead = column("lead", LeadWidget())
+    partners = column("partners", CharWidget())
+    partner_members = slugs_column("partner_members", Member)
 
     class Meta:
         model = Activity
@@ -174,9 +175,7 @@ class ActivityResource(PortalResourceMixin, resources.ModelResource):
         )
         export_order = fields
         import_id_fields = ("pathway", "group", "title")
-        clean_model_instances = True
         skip_unchanged = False
-        report_skipped = True
 
     def __init__(self, *, workplan: Workplan | None = None, **kwargs):
         super().__init__(**kwargs)
@@ -233,11 +232,7 @@ class ActivityResource(PortalResourceMixin, resources.ModelResource):
 
     def import_instance(self, instance, row, **kwargs):
         instance._marks = {}
-        errors = {}
-        try:
-            super().import_instance(instance, row, **kwargs)
-        except ValidationError as exc:
-            errors = exc.update_error_dict(errors)
+        errors = errors_raised_by(super().import_instance, instance, row, **kwargs)
         start, due = instance.start_date, instance.due_date
         dates_clean = "start_date" not in errors and "due_date" not in errors
         if dates_clean and start and due and due < start:
@@ -248,8 +243,7 @@ class ActivityResource(PortalResourceMixin, resources.ModelResource):
         group = getattr(instance, "_group_title", "")
         if self.workplan is not None and pathway and group:
             instance.group = self._group(pathway, group)
-        if errors:
-            raise ValidationError(errors)
+        raise_errors(errors)
 
     def _group(self, pathway_title: str, group_title: str) -> ActivityGroup:
         """The workplan's group of that title under that pathway, created if missing (at

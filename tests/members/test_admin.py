@@ -256,7 +256,7 @@ def test_admin_member_import_shows_each_bad_row_and_writes_nothing(staff_client)
 
     page = response.content.decode()
     assert "Some rows failed to validate" in page
-    assert "Value &#x27;XX&#x27; is not a valid choice." in page
+    assert "Unknown country code “XX”: use the two-letter ISO 3166-1 code, e.g. SE." in page
     assert "Duplicate: slug “sweden” is also in row 1 of this file." in page
     assert "This field cannot be blank." in page
     assert "Unknown sectors (slug): “no-such-sector”." in page
@@ -294,6 +294,25 @@ def test_member_resource_import_with_a_bad_row_writes_nothing(db):
 
     assert result.has_validation_errors()
     assert sorted(row.number for row in result.invalid_rows) == [2, 3, 4, 5]
+    assert not Member.objects.exists()
+
+
+@pytest.mark.django_db
+def test_member_resource_import_with_an_unknown_country_code_writes_nothing(db):
+    # The same widget as the tracker's imports: an unknown code is the row's error, in the
+    # same words, and the good row before it is not written either.
+    text = csv(
+        "sweden,Sweden,country,se,developed,,active,2019-09-23,https://sweden.example",
+        "atlantis,Atlantis,country,xx,developed,,active,,",
+    )
+
+    result = MemberResource().import_data(tablib.Dataset().load(text, format="csv"))
+
+    [invalid] = result.invalid_rows
+    assert invalid.number == 2
+    assert invalid.error_dict == {
+        "country": ["Unknown country code “XX”: use the two-letter ISO 3166-1 code, e.g. SE."]
+    }
     assert not Member.objects.exists()
 
 
