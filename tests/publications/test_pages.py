@@ -1,19 +1,14 @@
-"""The public publication pages: the archive /publications/, one publication
-/publications/<slug>/ and its PDF /publications/<slug>.pdf."""
+"""The public publication pages: one publication /publications/<slug>/, its PDF
+/publications/<slug>.pdf, the page cache and the home page's latest briefs (the archive:
+test_archive.py)."""
 
 import datetime
 import io
 import re
 
 import pytest
-from django.core.cache import cache
-from django.core.files.base import ContentFile
-from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from pypdf import PdfReader
 
-from leadit.pdf import render_pdf
 from publications.models import Publication, RenderedDocument
 from tests.factories.members import EditorFactory, SectorFactory
 from tests.factories.publications import (
@@ -22,323 +17,27 @@ from tests.factories.publications import (
     NewsletterItemFactory,
     NewsletterSectionFactory,
 )
-from tests.factories.users import StaffFactory
 from tests.factories.workplan import ActivityFactory
+from tests.publications.pages import (
+    LIST_URL,
+    done_document,
+    page_html,
+    page_text,
+    query_count,
+)
 
 pytestmark = pytest.mark.django_db
 
-LIST_URL = "/publications/"
 D = datetime.date
-
-
-def _page(client, url: str) -> str:
-    response = client.get(url)
-    assert response.status_code == 200, response.status_code
-    return response.content.decode()
-
-
-def _text(html: str) -> str:
-    """The page as a reader sees it: tags dropped, whitespace collapsed."""
-    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
-    return re.sub(r" ([.,;:])", r"\1", text)
-
-
-def _titles_listed(html: str) -> list[str]:
-    return re.findall(r'class="publication-item__title"[^>]*><a href="[^"]+">([^<]+)</a>', html)
-
-
-def _query_count(client, url: str) -> int:
-    cache.clear()  # measure the view, not the page cache
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries.captured_queries)
-
-
-@pytest.fixture
-def staff_browser():
-    """A signed-in staff member's own client, beside the anonymous ``client``."""
-    browser = Client()
-    browser.force_login(StaffFactory())
-    return browser
-
-
-@pytest.fixture(scope="module")
-def pdf_bytes() -> bytes:
-    return render_pdf("<h1>A brief</h1><p style='break-after: page'>One</p><p>Two</p>")
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-def _done_document(publication, content: bytes, **fields) -> RenderedDocument:
-    defaults = {
-        "status": RenderedDocument.Status.DONE,
-        "content_hash": f"{publication.pk:064x}"[-64:],
-        "page_count": len(PdfReader(io.BytesIO(content)).pages),
-        "size_bytes": len(content),
-        "finished_at": datetime.datetime(2025, 3, 14, 12, tzinfo=datetime.UTC),
-        "file": ContentFile(content, name="rendered.pdf"),
-    }
-    return RenderedDocument.objects.create(publication=publication, **{**defaults, **fields})
-
-
-@pytest.fixture
-def archive():
-    """Two briefs and a newsletter issue published; a draft and a brief in review."""
-    steel = SectorFactory(name="Iron and steel", slug="steel")
-    cement = SectorFactory(name="Cement and concrete", slug="cement")
-    SectorFactory(name="Aviation", slug="aviation")  # nothing published about it
-    procurement = BriefFactory(
-        title="Green public procurement for steel and cement",
-        slug="green-public-procurement",
-        summary="How public buyers can create lead markets for near-zero steel and cement.",
-        published_on=D(2025, 3, 14),
-        countries=["SE", "DE"],
-        sectors=[steel, cement],
-    )
-    ccfd = BriefFactory(
-        title="Carbon contracts for difference",
-        slug="carbon-contracts-for-difference",
-        summary="Closing the cost gap of low-carbon cement with a contract.",
-        published_on=D(2024, 6, 1),
-        countries=["IN"],
-        sectors=[cement],
-    )
-    issue = NewsletterIssueFactory(
-        number=4,
-        year=2025,
-        quarter=1,
-        title="LeadIT newsletter, first quarter 2025",
-        slug="newsletter-2025-q1",
-        summary="Summit news and two new roadmaps.",
-        status=Publication.Status.PUBLISHED,
-        published_on=D(2025, 4, 10),
-    )
-    draft = BriefFactory(
-        title="Hydrogen for industry (draft)",
-        slug="hydrogen-draft",
-        status=Publication.Status.DRAFT,
-        published_on=None,
-    )
-    BriefFactory(
-        title="Industrial heat (in review)",
-        slug="industrial-heat",
-        status=Publication.Status.IN_REVIEW,
-        published_on=None,
-    )
-    return {"procurement": procurement, "ccfd": ccfd, "issue": issue, "draft": draft}
-
-
-# --- the archive ----------------------------------------------------------------------------
-
-
-def test_archive_lists_published_newest_first_and_hides_drafts(client, archive):
-    html = _page(client, LIST_URL)
-
-    assert _titles_listed(html) == [
-        "LeadIT newsletter, first quarter 2025",
-        "Green public procurement for steel and cement",
-        "Carbon contracts for difference",
-    ]
-    text = _text(html)
-    assert "3 publications" in text
-    assert "Hydrogen" not in text and "Industrial heat" not in text
-    assert "Newsletter · issue 4 · Q1 2025" in text
-    assert "Published 14 March 2025" in text
-    assert "Sectors Cement and concrete, Iron and steel" in text
-    assert "Countries Germany, Sweden" in text
-    assert "How public buyers can create lead markets" in text
-    assert 'href="/publications/newsletter/subscribe/"' in html
-
-
-@pytest.mark.parametrize(
-    ("query", "expected"),
-    [
-        (
-            "kind=brief",
-            ["Green public procurement for steel and cement", "Carbon contracts for difference"],
-        ),
-        ("kind=newsletter", ["LeadIT newsletter, first quarter 2025"]),
-        (
-            "sector=cement",
-            ["Green public procurement for steel and cement", "Carbon contracts for difference"],
-        ),
-        ("sector=steel", ["Green public procurement for steel and cement"]),
-        ("country=IN", ["Carbon contracts for difference"]),
-        ("country=se", ["Green public procurement for steel and cement"]),
-        ("year=2024", ["Carbon contracts for difference"]),
-        ("year=2025&kind=brief", ["Green public procurement for steel and cement"]),
-        ("q=procurement", ["Green public procurement for steel and cement"]),
-        ("q=COST+GAP", ["Carbon contracts for difference"]),  # the summary, any case
-        ("q=nothing+like+this", []),
-    ],
-)
-def test_archive_filters_narrow_the_list(client, archive, query, expected):
-    html = _page(client, f"{LIST_URL}?{query}")
-
-    assert _titles_listed(html) == expected
-    text = _text(html)
-    assert f"{len(expected)} publication" in text
-    if not expected:
-        assert "No publications match these filters" in text
-
-
-def test_archive_shows_active_filters_with_links_to_remove_them(client, archive):
-    html = _page(client, f"{LIST_URL}?sector=cement&country=IN&year=2024")
-
-    text = _text(html)
-    assert "Filters on:" in text
-    assert "Sector: Cement and concrete" in text
-    assert "Country: India" in text
-    assert "Year: 2024" in text
-    # Removing the country keeps the others.
-    assert 'href="?sector=cement&amp;year=2024"' in html
-
-
-def test_archive_facets_count_what_each_choice_would_show(client, archive):
-    html = _page(client, f"{LIST_URL}?kind=brief")
-
-    # With kind=brief kept: 2025 has one brief (the newsletter is left out), 2024 one.
-    assert '<option value="2025">2025 (1)</option>' in html
-    assert '<option value="2024">2024 (1)</option>' in html
-    # The kind facet counts without its own filter.
-    assert '<option value="brief" selected>Brief (2)</option>' in html
-    assert '<option value="newsletter">Newsletter issue (1)</option>' in html
-    assert '<option value="cement">Cement and concrete (2)</option>' in html
-    assert '<option value="IN">India (1)</option>' in html
-    # A sector nothing was published about is not offered.
-    assert "Aviation" not in html
-
-
-@pytest.mark.parametrize(
-    ("query", "label", "value"),
-    [
-        ("kind=poem", "Kind", "poem"),
-        ("sector=unknown", "Sector", "unknown"),
-        ("country=XX", "Country", "XX"),
-        ("year=abc", "Year", "abc"),
-        ("year=1850", "Year", "1850"),
-    ],
-)
-def test_archive_ignores_unknown_values_and_says_so(client, archive, query, label, value):
-    html = _page(client, f"{LIST_URL}?{query}")
-
-    text = _text(html)
-    assert "Some filters were ignored" in text
-    assert f"{label}: “{value}”" in text
-    assert "so this filter is not applied" in text
-    assert len(_titles_listed(html)) == 3  # everything, as without the filter
-
-
-def test_archive_says_why_a_malformed_year_is_ignored(client, archive):
-    text = _text(_page(client, f"{LIST_URL}?year=20x5&kind=brief"))
-
-    assert "Year: “20x5” is not a year from 2019 to 2100" in text
-    assert "2 publications" in text  # the kind filter still applies
-
-
-def test_archive_search_refuses_a_nul_byte_without_failing(client, archive):
-    html = _page(client, f"{LIST_URL}?q=steel%00&sector=st%00eel")
-
-    assert "Some filters were ignored" in _text(html)
-    assert len(_titles_listed(html)) == 3
-
-
-def test_archive_pages_and_a_page_past_the_end_gives_the_last(client):
-    for day in range(1, 26):
-        BriefFactory(title=f"Brief of day {day:02d}", published_on=D(2025, 1, day))
-
-    first = _page(client, LIST_URL)
-    assert len(_titles_listed(first)) == 20
-    assert _titles_listed(first)[0] == "Brief of day 25"
-    assert "Page 1 of 2 (publications 1–20)" in _text(first)
-
-    last = _page(client, f"{LIST_URL}?page=99")
-    assert _titles_listed(last) == [f"Brief of day {d:02d}" for d in range(5, 0, -1)]
-    assert "Page 2 of 2 (publications 21–25)" in _text(last)
-
-    not_a_number = _page(client, f"{LIST_URL}?page=abc")
-    assert _titles_listed(not_a_number)[0] == "Brief of day 25"
-
-
-def test_archive_links_the_pdf_only_when_one_is_done(client, archive, media, pdf_bytes):
-    _done_document(archive["procurement"], pdf_bytes)
-    RenderedDocument.objects.create(publication=archive["ccfd"], content_hash="q" * 64)  # queued
-    RenderedDocument.objects.create(
-        publication=archive["issue"],
-        content_hash="f" * 64,
-        status=RenderedDocument.Status.FAILED,
-        last_error="boom",
-    )
-
-    html = _page(client, LIST_URL)
-
-    pdf_links = re.findall(r'href="(/publications/[^"]+\.pdf)"', html)
-    assert pdf_links == ["/publications/green-public-procurement.pdf"]
-    assert "(2 pages, " in _text(html)
-
-
-def test_archive_and_page_show_the_document_finished_last(client, archive, media, pdf_bytes):
-    brief = archive["procurement"]
-    at = datetime.datetime(2025, 3, 14, 12, tzinfo=datetime.UTC)
-    _done_document(brief, pdf_bytes, content_hash="a" * 64, page_count=5, finished_at=at)
-    _done_document(brief, pdf_bytes, content_hash="b" * 64, page_count=7, finished_at=at)
-    # Requested last, but finished before the others (a slow render of older content).
-    _done_document(
-        brief,
-        pdf_bytes,
-        content_hash="c" * 64,
-        page_count=3,
-        finished_at=at - datetime.timedelta(hours=1),
-    )
-    RenderedDocument.objects.create(publication=brief, content_hash="d" * 64)  # queued
-
-    listed = _text(_page(client, LIST_URL))
-    shown = _text(_page(client, brief.get_absolute_url()))
-
-    assert "(7 pages, " in listed
-    assert "(5 pages, " not in listed and "(3 pages, " not in listed
-    assert "PDF, 7 pages," in shown
-
-
-@pytest.mark.parametrize("query", ["", "?sector=steel&year=2025", "?q=brief&kind=brief"])
-def test_archive_query_count_does_not_grow_with_the_publications(client, media, pdf_bytes, query):
-    steel = SectorFactory(name="Iron and steel", slug="steel")
-
-    def add(n: int) -> None:
-        for i in range(n):
-            brief = BriefFactory(
-                title=f"A brief {i}",
-                published_on=D(2025, 1, 1) + datetime.timedelta(days=i),
-                countries=["SE", "IN"],
-                sectors=[steel, SectorFactory()],
-            )
-            _done_document(brief, pdf_bytes, content_hash=f"{brief.pk:064d}")
-            issue = NewsletterIssueFactory(
-                status=Publication.Status.PUBLISHED, published_on=D(2024, 1, 1)
-            )
-            NewsletterSectionFactory(issue=issue)
-
-    add(5)
-    small = _query_count(client, LIST_URL + query)
-    add(45)
-    large = _query_count(client, LIST_URL + query)
-
-    assert small == large
-    assert large <= 12
 
 
 # --- one publication --------------------------------------------------------------------------
 
 
 def test_brief_page_shows_the_brief(client, archive):
-    html = _page(client, "/publications/green-public-procurement/")
+    html = page_html(client, "/publications/green-public-procurement/")
 
-    text = _text(html)
+    text = page_text(html)
     assert '<h1 id="publication-title">Green public procurement for steel and cement</h1>' in html
     assert "A. Author, B. Author" in text
     assert "Published 14 March 2025" in text
@@ -359,13 +58,13 @@ def test_brief_page_shows_the_brief(client, archive):
     assert "Draft — not public" not in text
 
 
-def test_brief_page_links_the_pdf_with_its_size_and_pages(client, archive, media, pdf_bytes):
-    _done_document(archive["procurement"], pdf_bytes)
+def test_brief_page_links_the_pdf_with_its_size_and_pages(client, archive, media_root, pdf_bytes):
+    done_document(archive["procurement"], pdf_bytes)
 
-    html = _page(client, "/publications/green-public-procurement/")
+    html = page_html(client, "/publications/green-public-procurement/")
 
     assert 'href="/publications/green-public-procurement.pdf"' in html
-    assert "PDF, 2 pages," in _text(html)
+    assert "PDF, 2 pages," in page_text(html)
     assert "being prepared" not in html
 
 
@@ -374,7 +73,7 @@ def test_brief_page_links_the_workplan_activity_it_delivers(client):
     workplan = activity.group.pathway.workplan
     BriefFactory(slug="delivers", activity=activity)
 
-    html = _page(client, "/publications/delivers/")
+    html = page_html(client, "/publications/delivers/")
 
     assert (
         f'href="/workplan/{workplan.slug}/#activity-{activity.pk}">Policy briefs on lead markets</a>'
@@ -383,7 +82,7 @@ def test_brief_page_links_the_workplan_activity_it_delivers(client):
 
     workplan.status = workplan.Status.DRAFT
     workplan.save()
-    html = _page(client, "/publications/delivers/")
+    html = page_html(client, "/publications/delivers/")
     assert "Policy briefs on lead markets" not in html
 
 
@@ -402,7 +101,7 @@ def test_brief_page_keeps_malicious_markdown_inert(client):
         ),
     )
 
-    html = _page(client, "/publications/malicious/")
+    html = page_html(client, "/publications/malicious/")
 
     tags = re.findall(r"<[a-zA-Z][^>]*>", html)
     assert not [tag for tag in tags if tag.lower().startswith(("<script", "<iframe"))]
@@ -423,12 +122,12 @@ def test_draft_answers_404_to_the_public_and_shows_a_banner_to_staff(
     assert client.get("/publications/hydrogen-draft/").status_code == 404
 
     staff = staff_browser
-    html = _page(staff, "/publications/hydrogen-draft/")
-    text = _text(html)
+    html = page_html(staff, "/publications/hydrogen-draft/")
+    text = page_text(html)
     assert "Draft — not public." in text
     assert "Not published yet" in text
     # The archive never lists it, not even for staff.
-    assert "Hydrogen" not in _page(staff, LIST_URL)
+    assert "Hydrogen" not in page_html(staff, LIST_URL)
 
 
 def test_unknown_slug_answers_404(client, archive):
@@ -461,9 +160,9 @@ def test_newsletter_page_shows_its_kept_sections_and_items(client, archive):
     )
     NewsletterSectionFactory(issue=issue, title="Dropped section", included=False, position=2)
 
-    html = _page(client, "/publications/newsletter-2025-q1/")
+    html = page_html(client, "/publications/newsletter-2025-q1/")
 
-    text = _text(html)
+    text = page_text(html)
     assert "Newsletter · issue 4 · Q1 2025" in text
     assert "Welcome to the <strong>first</strong> issue" in html
     assert text.index("New members") < text.index("Events held")
@@ -493,10 +192,10 @@ def test_detail_query_count_does_not_grow_with_sectors_or_items(client):
     small_brief, small_issue = make("small", 1)
     large_brief, large_issue = make("large", 6)
 
-    assert _query_count(client, small_brief.get_absolute_url()) == _query_count(
+    assert query_count(client, small_brief.get_absolute_url()) == query_count(
         client, large_brief.get_absolute_url()
     )
-    assert _query_count(client, small_issue.get_absolute_url()) == _query_count(
+    assert query_count(client, small_issue.get_absolute_url()) == query_count(
         client, large_issue.get_absolute_url()
     )
 
@@ -510,8 +209,8 @@ def test_pdf_answers_404_before_it_is_rendered(client, archive):
     assert client.get("/publications/green-public-procurement.pdf").status_code == 404
 
 
-def test_pdf_serves_the_stored_file(client, archive, media, pdf_bytes):
-    document = _done_document(archive["procurement"], pdf_bytes)
+def test_pdf_serves_the_stored_file(client, archive, media_root, pdf_bytes):
+    document = done_document(archive["procurement"], pdf_bytes)
 
     response = client.get("/publications/green-public-procurement.pdf")
 
@@ -533,8 +232,8 @@ def test_pdf_serves_the_stored_file(client, archive, media, pdf_bytes):
     assert again.status_code == 304
 
 
-def test_pdf_of_a_draft_is_for_staff_only(client, archive, media, pdf_bytes, staff_browser):
-    _done_document(archive["draft"], pdf_bytes)
+def test_pdf_of_a_draft_is_for_staff_only(client, archive, media_root, pdf_bytes, staff_browser):
+    done_document(archive["draft"], pdf_bytes)
 
     assert client.get("/publications/hydrogen-draft.pdf").status_code == 404
     response = staff_browser.get("/publications/hydrogen-draft.pdf")
@@ -543,8 +242,8 @@ def test_pdf_of_a_draft_is_for_staff_only(client, archive, media, pdf_bytes, sta
     assert response["Cache-Control"] == "private, no-store"
 
 
-def test_pdf_of_an_unpublished_brief_is_withdrawn_at_once(client, archive, media, pdf_bytes):
-    _done_document(archive["procurement"], pdf_bytes)
+def test_pdf_of_an_unpublished_brief_is_withdrawn_at_once(client, archive, media_root, pdf_bytes):
+    done_document(archive["procurement"], pdf_bytes)
     response = client.get("/publications/green-public-procurement.pdf")
     assert response.status_code == 200
     b"".join(response.streaming_content)  # read to the end: the test client closes the file
@@ -559,36 +258,38 @@ def test_pdf_of_an_unpublished_brief_is_withdrawn_at_once(client, archive, media
 # --- the page cache ---------------------------------------------------------------------------
 
 
-def test_edits_show_up_at_once_on_cached_pages(client, archive, media, pdf_bytes):
+def test_edits_show_up_at_once_on_cached_pages(client, archive, media_root, pdf_bytes):
     brief = archive["procurement"]
-    assert "Green public procurement" in _page(client, LIST_URL)
-    assert "Green public procurement" in _page(client, brief.get_absolute_url())
-    assert "The PDF is being prepared" in _page(client, brief.get_absolute_url())
+    assert "Green public procurement" in page_html(client, LIST_URL)
+    assert "Green public procurement" in page_html(client, brief.get_absolute_url())
+    assert "The PDF is being prepared" in page_html(client, brief.get_absolute_url())
 
     brief.title = "Buying green: public procurement of steel and cement"
     brief.save()
-    _done_document(brief, pdf_bytes)
+    done_document(brief, pdf_bytes)
 
-    assert "Buying green" in _page(client, LIST_URL)
-    detail = _page(client, brief.get_absolute_url())
+    assert "Buying green" in page_html(client, LIST_URL)
+    detail = page_html(client, brief.get_absolute_url())
     assert "Buying green" in detail
     assert 'href="/publications/green-public-procurement.pdf"' in detail
 
     brief.sectors.clear()
-    assert "Sectors Cement and concrete, Iron and steel" not in _text(_page(client, LIST_URL))
+    assert "Sectors Cement and concrete, Iron and steel" not in page_text(
+        page_html(client, LIST_URL)
+    )
 
     brief.status = Publication.Status.DRAFT
     brief.save()
-    assert "Buying green" not in _page(client, LIST_URL)
+    assert "Buying green" not in page_html(client, LIST_URL)
     assert client.get(brief.get_absolute_url()).status_code == 404
 
 
 def test_pages_are_served_from_the_cache_between_edits(client, archive):
-    _page(client, LIST_URL)
+    page_html(client, LIST_URL)
     # A change that bypasses the signals (a raw update) is not seen: the page is cached.
     Publication.objects.filter(pk=archive["ccfd"].pk).update(title="Changed behind the back")
 
-    assert "Changed behind the back" not in _page(client, LIST_URL)
+    assert "Changed behind the back" not in page_html(client, LIST_URL)
 
 
 # --- the home page ----------------------------------------------------------------------------
@@ -598,7 +299,7 @@ def test_home_page_shows_the_three_latest_briefs(client, archive):
     BriefFactory(title="Oldest brief", slug="oldest", published_on=D(2020, 1, 1))
     BriefFactory(title="Newest brief", slug="newest", published_on=D(2025, 6, 30))
 
-    html = _page(client, "/")
+    html = page_html(client, "/")
 
     section = html.split('id="latest-briefs-heading"')[1].split("</section>")[0]
     titles = re.findall(r'<h3><a href="/publications/[^"]+/">([^<]+)</a></h3>', section)
