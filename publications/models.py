@@ -18,6 +18,8 @@ from django.urls import reverse
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from leadit.newsletter_sections import KEY_MAX_LENGTH, NEWSLETTER_SECTIONS
+
 DEFAULT_LICENCE = "CC BY 4.0"
 
 
@@ -149,19 +151,27 @@ class NewsletterIssue(Publication):
 
 
 class NewsletterSection(models.Model):
-    class Kind(models.TextChoices):
-        NEW_MEMBERS = "new_members", "New members and announcements"
-        EVENTS_HELD = "events_held", "Events held"
-        EVENTS_COMING = "events_coming", "Coming events"
-        ROADMAPS = "roadmaps", "New and updated roadmaps"
-        PROJECTS = "projects", "Industrial projects"
-        BRIEFS = "briefs", "Briefs published"
-        PROGRESS = "progress", "Members' progress"
-        WORKPLAN = "workplan", "Workplan progress"
-        CUSTOM = "custom", "Other"
+    """One section of an issue: assembled from a section an app registered
+    (``leadit.newsletter_sections``; ``kind`` is its key) or staff's own ("custom")."""
+
+    class Kind:
+        """Names for the section keys publications' code and tests mention. Not the field's
+        choices: any registered key is a kind, and its label is the registry's title."""
+
+        NEW_MEMBERS = "new_members"
+        EVENTS_HELD = "events_held"
+        EVENTS_COMING = "events_coming"
+        ROADMAPS = "roadmaps"
+        PROJECTS = "projects"
+        BRIEFS = "briefs"
+        PROGRESS = "progress"
+        WORKPLAN = "workplan"
+        CUSTOM = "custom"
+
+    CUSTOM_LABEL = "Other"
 
     issue = models.ForeignKey(NewsletterIssue, on_delete=models.CASCADE, related_name="sections")
-    kind = models.CharField(max_length=20, choices=Kind, default=Kind.CUSTOM)
+    kind = models.CharField(max_length=KEY_MAX_LENGTH, default=Kind.CUSTOM)
     title = models.CharField(max_length=200)
     note = models.TextField(blank=True, help_text="Markdown: staff's annotation, shown first.")
     position = models.PositiveSmallIntegerField(default=0)
@@ -173,6 +183,19 @@ class NewsletterSection(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def kind_label(self) -> str:
+        return section_kind_label(self.kind)
+
+
+def section_kind_label(kind: str) -> str:
+    """What staff read for a section's kind: the registered section's title, "Other" for
+    their own sections, the raw key for a section no app registers any more."""
+    if kind == NewsletterSection.Kind.CUSTOM:
+        return NewsletterSection.CUSTOM_LABEL
+    source = NEWSLETTER_SECTIONS.get(kind)
+    return source.title if source is not None else kind
 
 
 class NewsletterItem(models.Model):

@@ -1,4 +1,6 @@
 """Staff's publications admin: briefs and rendered PDFs (``briefs``), newsletter issues
-(``newsletters``), subscribers and deliveries (``subscribers``)."""
+(``newsletters``, their own pages in ``newsletter_pages``, their sections and items in
+``newsletter_sections``), subscribers and deliveries (``subscribers``)."""
 
-from . import briefs, newsletters, subscribers  # noqa: F401 - registers the ModelAdmins
+# Importing registers the ModelAdmins.
+from . import briefs, newsletter_sections, newsletters, subscribers  # noqa: F401
