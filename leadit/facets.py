@@ -3,22 +3,11 @@ facet), each with how many results it would give."""
 
 from dataclasses import dataclass, field
 
-import django_filters
 from django.db.models import QuerySet
-from django.http import HttpRequest
 
-# Never part of a list's address as a filter: the page (a filter removed shows the first
-# page) and a download's format.
-NOT_FILTERS = ("page", "format")
-
-
-def list_url_without(request: HttpRequest, *names: str) -> str:
-    """The list as it is, without the filters ``names``: the link that removes them."""
-    query = request.GET.copy()
-    for name in (*names, *NOT_FILTERS):
-        query.pop(name, None)
-    encoded = query.urlencode()
-    return f"?{encoded}" if encoded else request.path
+# list_url_without is re-exported: the event and country lists import it from here.
+from .filtering import ListFilterSet
+from .filtering import list_url_without as list_url_without
 
 
 @dataclass(frozen=True)
@@ -36,8 +25,9 @@ class Facet:
     options: list[FacetOption] = field(default_factory=list)
 
 
-class FacetedFilterSet(django_filters.FilterSet):
-    """A list page's filters, able to say what it counts per facet and what it ignored."""
+class FacetedFilterSet(ListFilterSet):
+    """A list page's filters, able to say what it counts per facet (and, as every
+    ``ListFilterSet``, which are in use and which were ignored)."""
 
     def queryset_without(self, name: str) -> QuerySet:
         """The rows matching every valid filter except ``name``: the base of that filter's
@@ -48,11 +38,3 @@ class FacetedFilterSet(django_filters.FilterSet):
             if other != name:
                 queryset = self.filters[other].filter(queryset, value)
         return queryset
-
-    def ignored(self) -> list[tuple[str, str, str]]:
-        """``(parameter, label, value given)`` of each filter whose value is unknown."""
-        return [
-            (name, self.filters[name].label, self.data.get(name, ""))
-            for name in self.Meta.fields
-            if name in self.errors
-        ]

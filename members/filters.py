@@ -2,13 +2,13 @@
 
 Every filter lives in the query string so a filtered view can be shared. A value the
 directory does not know (``?kind=planet``) fails that filter's validation; the filter is
-then left out (django-filter filters only with ``cleaned_data``) and the page says so.
+then left out (django-filter filters only with ``cleaned_data``) and the page says so
+(``leadit.filtering.ListFilterSet``).
 """
 
 import django_filters
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import QueryDict
 from django_countries import countries
 from django_filters.fields import ModelChoiceField
 
@@ -74,32 +74,5 @@ class MemberFilter(FacetedFilterSet):
         model = Member
         fields = ["q", "kind", "country", "sector", "pillar", "economy_group", "status"]
 
-    def __init__(self, data=None, *args, **kwargs):
-        # ISO codes are accepted in either case: ?country=se is Sweden.
-        if data is not None and data.get("country"):
-            data = data.copy() if isinstance(data, QueryDict) else dict(data)
-            data["country"] = data["country"].strip().upper()
-        super().__init__(data, *args, **kwargs)
-
     def filter_name(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(name__icontains=value) if value else queryset
-
-    # --- what the page says about the filters --------------------------------------------
-
-    def active(self) -> list[tuple[str, str, str]]:
-        """``(parameter, label, value shown)`` of each filter in use with a valid value."""
-        self.errors  # noqa: B018
-        shown = []
-        for name in self.Meta.fields:
-            value = self.form.cleaned_data.get(name)
-            if value in (None, ""):
-                continue
-            label = self.filters[name].label
-            if name == "country":
-                value = countries.name(value)
-            elif name in ("kind", "economy_group", "status"):
-                value = dict(self.filters[name].extra["choices"])[value]
-            elif name == "q":
-                value = f"“{value}”"
-            shown.append((name, label, str(value)))
-        return shown

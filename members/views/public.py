@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from leadit.cache import cache_public_page
-from leadit.facets import list_url_without
+from leadit.filtering import filter_context, list_url_without
 from leadit.spreadsheets import escape_formula
 
 from ..selectors import member_directory, member_public_profile
@@ -23,18 +23,11 @@ def member_list(request: HttpRequest) -> HttpResponse:
     filterset = directory.filterset
     # A page number that is not a number gives the first page; past the end, the last.
     page = Paginator(directory.members, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
-    active = [
-        {"label": label, "value": value, "remove_url": list_url_without(request, name)}
-        for name, label, value in filterset.active()
-    ]
     context = {
         "page_obj": page,
         "members": page.object_list,
         "facets": directory.facets,
-        "query": filterset.form.cleaned_data.get("q", ""),
-        "active_filters": active,
-        "ignored_filters": filterset.ignored(),
-        "clear_url": request.path,
+        **filter_context(request, filterset, reasons=False),
         "export_query": list_url_without(request).removeprefix(request.path),
     }
     return render(request, "members/member_list.html", context)

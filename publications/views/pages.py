@@ -18,7 +18,7 @@ from django.utils.http import http_date
 from django.utils.text import Truncator
 
 from leadit.cache import cache_public_page
-from leadit.facets import list_url_without
+from leadit.filtering import filter_context
 from workplan.models import Workplan
 
 from ..content import brief_body_html, cite_as, licence
@@ -41,23 +41,15 @@ PDF_MAX_AGE = 60 * 10
 @cache_public_page("publications")
 def publication_list(request: HttpRequest) -> HttpResponse:
     archive = publication_archive(data=request.GET)
-    filterset = archive.filterset
     # A page number that is not a number gives the first page; past the end, the last.
     page = Paginator(archive.publications, PUBLICATIONS_PER_PAGE).get_page(request.GET.get("page"))
     for publication in page.object_list:
         publication.pdf = pdf_document(publication)
-    active = [
-        {"label": label, "value": value, "remove_url": list_url_without(request, name)}
-        for name, label, value in filterset.active()
-    ]
     context = {
         "page_obj": page,
         "publications": page.object_list,
         "facets": archive.facets,
-        "query": filterset.form.cleaned_data.get("q", ""),
-        "active_filters": active,
-        "ignored_filters": filterset.ignored(),
-        "clear_url": request.path,
+        **filter_context(request, archive.filterset, reasons=True),
     }
     return render(request, "publications/publication_list.html", context)
 

@@ -66,36 +66,12 @@ class ProjectFilter(FacetedFilterSet):
         model = IndustrialProject
         fields = ["q", "country", "status", "technology", "sector"]
 
-    def __init__(self, data=None, *args, **kwargs):
-        # ISO codes are accepted in either case: ?country=se is Sweden.
-        if data is not None and data.get("country"):
-            data = data.copy() if isinstance(data, QueryDict) else dict(data)
-            data["country"] = data["country"].strip().upper()
-        super().__init__(data, *args, **kwargs)
-
     def filter_text(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if not value:
             return queryset
         return queryset.filter(
             Q(name__icontains=value) | Q(owner__icontains=value) | Q(parent__icontains=value)
         )
-
-    def active(self) -> list[tuple[str, str, str]]:
-        """``(parameter, label, value shown)`` of each filter in use with a valid value."""
-        self.errors  # noqa: B018
-        shown = []
-        for name in self.Meta.fields:
-            value = self.form.cleaned_data.get(name)
-            if value in (None, ""):
-                continue
-            if name == "country":
-                value = countries.name(value)
-            elif name == "status":
-                value = IndustrialProject.Status(value).label
-            elif name == "q":
-                value = f"“{value}”"
-            shown.append((name, self.filters[name].label, str(value)))
-        return shown
 
 
 @dataclass(frozen=True)
@@ -170,13 +146,6 @@ def _in(filterset: ProjectFilter, name: str, path: str = "pk") -> Q:
     return Q(**{f"{path}__in": filterset.queryset_without(name).values("pk")})
 
 
-def _selected(filterset: ProjectFilter, name: str) -> str:
-    value = filterset.form.cleaned_data.get(name)
-    if value is None:
-        return ""
-    return getattr(value, "slug", value)
-
-
 def _facets(filterset: ProjectFilter) -> list[Facet]:
     filterset.errors  # noqa: B018 - cleaned_data below
     base = _base().order_by()
@@ -186,7 +155,7 @@ def _facets(filterset: ProjectFilter) -> list[Facet]:
         .annotate(n=Count("pk", filter=_in(filterset, "country")))
         .values_list("country", "n")
     )
-    selected = _selected(filterset, "country")
+    selected = filterset.selected("country")
     country_options = sorted(
         (
             FacetOption(code, countries.name(code), n, code == selected)
@@ -200,7 +169,7 @@ def _facets(filterset: ProjectFilter) -> list[Facet]:
         .annotate(n=Count("pk", filter=_in(filterset, "status")))
         .values_list("status", "n")
     )
-    selected = _selected(filterset, "status")
+    selected = filterset.selected("status")
     status_options = [
         FacetOption(value, label, status_counts.get(value, 0), value == selected)
         for value, label in IndustrialProject.Status.choices
@@ -209,7 +178,7 @@ def _facets(filterset: ProjectFilter) -> list[Facet]:
     technologies = Technology.objects.annotate(
         n=Count("projects", filter=_in(filterset, "technology", "projects"), distinct=True)
     ).order_by("name")
-    selected = _selected(filterset, "technology")
+    selected = filterset.selected("technology")
     technology_options = [
         FacetOption(t.slug, t.name, t.n, t.slug == selected) for t in technologies
     ]
@@ -217,7 +186,7 @@ def _facets(filterset: ProjectFilter) -> list[Facet]:
     sectors = Sector.objects.annotate(
         n=Count("projects", filter=_in(filterset, "sector", "projects"), distinct=True)
     )
-    selected = _selected(filterset, "sector")
+    selected = filterset.selected("sector")
     sector_options = [FacetOption(s.slug, s.name, s.n, s.slug == selected) for s in sectors]
 
     return [

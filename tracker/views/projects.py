@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from leadit.cache import cache_public_page
-from leadit.facets import list_url_without
+from leadit.filtering import filter_context
 from leadit.spreadsheets import escape_formula
 
 from ..gem_import import (
@@ -39,15 +39,10 @@ def project_list(request: HttpRequest) -> HttpResponse:
     listing = load_project_list(data=request.GET)
     if request.GET.get("format") == "csv":
         return _project_csv(request, listing.projects)
-    filterset = listing.filterset
     # A page number that is not a number gives the first page; past the end, the last.
     page = Paginator(listing.projects, PROJECTS_PER_PAGE).get_page(request.GET.get("page"))
     for project in page.object_list:
         project.shown_capacities = list_capacity(project)
-    active = [
-        {"label": label, "value": value, "remove_url": list_url_without(request, name)}
-        for name, label, value in filterset.active()
-    ]
     export_query = request.GET.copy()
     export_query.pop("page", None)
     export_query["format"] = "csv"
@@ -55,10 +50,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
         "page_obj": page,
         "projects": page.object_list,
         "facets": listing.facets,
-        "query": filterset.form.cleaned_data.get("q", ""),
-        "active_filters": active,
-        "ignored_filters": filterset.ignored(),
-        "clear_url": request.path,
+        **filter_context(request, listing.filterset, reasons=False),
         "csv_url": f"{request.path}?{export_query.urlencode()}",
         "stamp": listing.stamp,
         "gem": GEM,
