@@ -161,20 +161,36 @@ def workplan_copy(
     Refused, with nothing written, when the new period ends before it starts or overlaps
     the source or any other workplan's period, or when the slug is taken.
     """
-    errors: dict[str, list[str]] = {}
-    if period_end < period_start:
-        errors.setdefault("period_end", []).append("The period ends before it starts.")
-    else:
-        overlapping = _overlapping(period_start=period_start, period_end=period_end)
-        if overlapping:
-            names = "; ".join(
-                f"“{w.title}” ({w.period_start:%d %b %Y} – {w.period_end:%d %b %Y})"
-                for w in overlapping
-            )
-            errors.setdefault("period_start", []).append(
-                f"The new period overlaps the period of {names}. "
-                "Choose a period that no workplan covers yet."
-            )
+    new = _workplan_draft(
+        workplan=workplan,
+        title=title,
+        slug=slug,
+        period_start=period_start,
+        period_end=period_end,
+    )
+    offset = period_start - workplan.period_start
+    stale = StaleWording(
+        old_start=workplan.period_start,
+        old_end=workplan.period_end,
+        new_start=period_start,
+        new_end=period_end,
+    )
+    new._change_reason = f"Copied from “{workplan.title}”"
+    new.save()
+    new.pillars.set(workplan.pillars.all())
+    objective_map = _objectives_copy(source=workplan, new=new, offset=offset, stale=stale)
+    _pathways_copy(
+        source=workplan, new=new, offset=offset, stale=stale, objective_map=objective_map
+    )
+    _indicators_copy(source=workplan, new=new)
+    return new
+
+
+def _workplan_draft(
+    *, workplan: Workplan, title: str, slug: str, period_start: date, period_end: date
+) -> Workplan:
+    """The new period's workplan, validated and not saved yet; every problem at once."""
+    errors = _new_period_errors(period_start=period_start, period_end=period_end)
     new = Workplan(
         title=title,
         slug=slug,
@@ -186,37 +202,42 @@ def workplan_copy(
     try:
         new.full_clean(validate_constraints=False)  # the period is checked above
     except ValidationError as error:
-        for field, messages in error.message_dict.items():
-            errors.setdefault(field, []).extend(messages)
+        for field_name, messages in error.message_dict.items():
+            errors.setdefault(field_name, []).extend(messages)
     if errors:
         raise ValidationError(errors)
+    return new
 
-    offset = period_start - workplan.period_start
-    stale = StaleWording(
-        old_start=workplan.period_start,
-        old_end=workplan.period_end,
-        new_start=period_start,
-        new_end=period_end,
+
+def _new_period_errors(*, period_start: date, period_end: date) -> dict[str, list[str]]:
+    """Why a new workplan cannot have this period: it ends before it starts, or another
+    workplan covers part of it."""
+    if period_end < period_start:
+        return {"period_end": ["The period ends before it starts."]}
+    overlapping = _overlapping(period_start=period_start, period_end=period_end)
+    if not overlapping:
+        return {}
+    names = "; ".join(
+        f"“{w.title}” ({w.period_start:%d %b %Y} – {w.period_end:%d %b %Y})" for w in overlapping
     )
-    new._change_reason = f"Copied from “{workplan.title}”"
-    new.save()
-    new.pillars.set(workplan.pillars.all())
+    return {
+        "period_start": [
+            f"The new period overlaps the period of {names}. "
+            "Choose a period that no workplan covers yet."
+        ]
+    }
 
-    objective_map: dict[int, Objective] = {}
-    targets = ObjectiveTarget.objects.filter(objective__workplan=workplan)
+
+def _objectives_copy(
+    *, source: Workplan, new: Workplan, offset: timedelta, stale: StaleWording
+) -> dict[int, Objective]:
+    """Copy the objectives with their targets; the copy of each, by the source's id."""
     targets_by_objective: dict[int, list[ObjectiveTarget]] = {}
-    for target in targets:
+    for target in ObjectiveTarget.objects.filter(objective__workplan=source):
         targets_by_objective.setdefault(target.objective_id, []).append(target)
-    for objective in workplan.objectives.order_by("number"):
+    objective_map: dict[int, Objective] = {}
+    for objective in source.objectives.order_by("number"):
         due_date = _shift(objective.due_date, offset)
-        reasons = stale.reasons([objective.short_title, objective.description])
-        due_event_reasons = stale.reasons([objective.due_event])
-        if objective.due_event and not due_event_reasons and offset and due_date:
-            due_event_reasons = [
-                f"its due event “{objective.due_event}” was kept while the due date moved "
-                f"to {due_date:%-d %B %Y}"
-            ]
-        reasons += [r for r in due_event_reasons if r not in reasons]
         copy = Objective.objects.create(
             workplan=new,
             number=objective.number,
@@ -224,7 +245,7 @@ def workplan_copy(
             description=objective.description,
             due_date=due_date,
             due_event=objective.due_event,
-            **_review_fields(reasons),
+            **_review_fields(_objective_review_reasons(objective, due_date, offset, stale)),
         )
         objective_map[objective.pk] = copy
         for target in targets_by_objective.get(objective.pk, []):
@@ -237,21 +258,48 @@ def workplan_copy(
                 unit=target.unit,
                 order=target.order,
             )
+    return objective_map
 
+
+def _objective_review_reasons(
+    objective: Objective, due_date: date | None, offset: timedelta, stale: StaleWording
+) -> list[str]:
+    """Why the copy of ``objective`` needs review: stale wording, or a due event kept
+    while its due date moved."""
+    reasons = stale.reasons([objective.short_title, objective.description])
+    due_event_reasons = stale.reasons([objective.due_event])
+    if objective.due_event and not due_event_reasons and offset and due_date:
+        due_event_reasons = [
+            f"its due event “{objective.due_event}” was kept while the due date moved "
+            f"to {due_date:%-d %B %Y}"
+        ]
+    return reasons + [r for r in due_event_reasons if r not in reasons]
+
+
+def _pathways_copy(
+    *,
+    source: Workplan,
+    new: Workplan,
+    offset: timedelta,
+    stale: StaleWording,
+    objective_map: dict[int, Objective],
+) -> None:
+    """Copy the pathways, their groups and their activities (planned again, marks
+    remapped to the copied objectives)."""
     activities = (
-        Activity.objects.filter(group__pathway__workplan=workplan)
+        Activity.objects.filter(group__pathway__workplan=source)
         .prefetch_related("objectives", "partner_members")
         .order_by("pk")
     )
     activities_by_group: dict[int, list[Activity]] = {}
     for activity in activities:
         activities_by_group.setdefault(activity.group_id, []).append(activity)
-    groups = ActivityGroup.objects.filter(pathway__workplan=workplan).order_by("order", "pk")
+    groups = ActivityGroup.objects.filter(pathway__workplan=source).order_by("order", "pk")
     groups_by_pathway: dict[int, list[ActivityGroup]] = {}
     for group in groups:
         groups_by_pathway.setdefault(group.pathway_id, []).append(group)
 
-    for pathway in workplan.pathways.order_by("order", "pk"):
+    for pathway in source.pathways.order_by("order", "pk"):
         pathway_copy = ImpactPathway.objects.create(
             workplan=new,
             title=pathway.title,
@@ -263,26 +311,40 @@ def workplan_copy(
                 pathway=pathway_copy, title=group.title, order=group.order
             )
             for activity in activities_by_group.get(group.pk, []):
-                activity_copy = Activity.objects.create(
-                    group=group_copy,
-                    title=activity.title,
-                    description=activity.description,
-                    partners=activity.partners,
-                    lead_id=activity.lead_id,
-                    status=Activity.Status.PLANNED,
-                    start_date=_shift(activity.start_date, offset),
-                    due_date=_shift(activity.due_date, offset),
-                    order=activity.order,
-                    **_review_fields(stale.reasons([activity.title, activity.description])),
-                )
-                members = list(activity.partner_members.all())
-                if members:
-                    activity_copy.partner_members.set(members)
-                marks = [objective_map[o.pk] for o in activity.objectives.all()]
-                if marks:
-                    activity_copy.objectives.set(marks)
+                _activity_copy(activity, group_copy, offset, stale, objective_map)
 
-    for indicator in workplan.indicators.order_by("order", "pk"):
+
+def _activity_copy(
+    activity: Activity,
+    group: ActivityGroup,
+    offset: timedelta,
+    stale: StaleWording,
+    objective_map: dict[int, Objective],
+) -> Activity:
+    copy = Activity.objects.create(
+        group=group,
+        title=activity.title,
+        description=activity.description,
+        partners=activity.partners,
+        lead_id=activity.lead_id,
+        status=Activity.Status.PLANNED,
+        start_date=_shift(activity.start_date, offset),
+        due_date=_shift(activity.due_date, offset),
+        order=activity.order,
+        **_review_fields(stale.reasons([activity.title, activity.description])),
+    )
+    members = list(activity.partner_members.all())
+    if members:
+        copy.partner_members.set(members)
+    marks = [objective_map[o.pk] for o in activity.objectives.all()]
+    if marks:
+        copy.objectives.set(marks)
+    return copy
+
+
+def _indicators_copy(*, source: Workplan, new: Workplan) -> None:
+    """Copy the MEL indicators (not their measurements)."""
+    for indicator in source.indicators.order_by("order", "pk"):
         MELIndicator.objects.create(
             workplan=new,
             name=indicator.name,
@@ -290,4 +352,3 @@ def workplan_copy(
             description=indicator.description,
             order=indicator.order,
         )
-    return new
