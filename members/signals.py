@@ -42,49 +42,23 @@ def accept_invitation_after_signup(sender, request, user, **kwargs) -> None:
 PAGES_NAMESPACE = "members"
 
 
-def pages_changed() -> None:
-    """Make every cached member page stale: now, so that the writer's next request shows the
-    change, and again after commit, so that a page rendered meanwhile from the old rows does
-    not outlive the transaction."""
-    from django.db import transaction
-
-    from leadit.cache import invalidate
-
-    invalidate(PAGES_NAMESPACE)
-    transaction.on_commit(lambda: invalidate(PAGES_NAMESPACE))
-
-
-def _member_pages_changed(sender, **kwargs) -> None:
-    pages_changed()
-
-
 def _page_models():
     """What the directory, the profiles and the CSV show: the member and its parts, the
     sectors they name and a country member's national roadmaps (tracker)."""
     from tracker.models import Roadmap, Sector
 
-    from .models import (
-        Commitment,
-        Contact,
-        ImpactStory,
-        Member,
-        MemberCommitment,
-        Milestone,
-        Pillar,
-        PillarEngagement,
-        ProgressUpdate,
-    )
+    from . import models
 
     return [
-        Member,
-        Contact,
-        Pillar,
-        PillarEngagement,
-        Commitment,
-        MemberCommitment,
-        Milestone,
-        ProgressUpdate,
-        ImpactStory,
+        models.Member,
+        models.Contact,
+        models.Pillar,
+        models.PillarEngagement,
+        models.Commitment,
+        models.MemberCommitment,
+        models.Milestone,
+        models.ProgressUpdate,
+        models.ImpactStory,
         Sector,
         Roadmap,
     ]
@@ -93,14 +67,8 @@ def _page_models():
 def connect_page_cache() -> None:
     """Any change to what the public member pages show makes them all stale at once.
     (Invitations, roles and editors' accounts are left out: no public page shows them.)"""
-    from django.db.models.signals import m2m_changed, post_delete, post_save
+    from leadit.page_signals import stale_on_change
 
     from .models import Member
 
-    for model in _page_models():
-        uid = f"members-pages-{model._meta.label_lower}"
-        post_save.connect(_member_pages_changed, sender=model, dispatch_uid=f"{uid}-save")
-        post_delete.connect(_member_pages_changed, sender=model, dispatch_uid=f"{uid}-delete")
-    m2m_changed.connect(
-        _member_pages_changed, sender=Member.sectors.through, dispatch_uid="members-pages-sectors"
-    )
+    stale_on_change(PAGES_NAMESPACE, models=_page_models(), throughs=[Member.sectors.through])

@@ -85,31 +85,33 @@ def document_download(_admin, document: EventDocument) -> str:
     return format_html('<a href="{}">{}</a>', document.get_absolute_url(), document.download_name)
 
 
-class DocumentInline(admin.TabularInline):
+class ReadOnlyInline(admin.TabularInline):
+    """Rows made elsewhere, seen on their event's page: every field read-only, none added
+    here (each links to its own page)."""
+
+    extra = 0
+    show_change_link = True
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class DocumentInline(ReadOnlyInline):
     """Documents are added on their own page (type and size checks, notifications)."""
 
     model = EventDocument
-    extra = 0
     fields = ["kind", "title", "download", "link", "visibility", "uploaded_by", "uploaded_at"]
-    readonly_fields = fields
-    show_change_link = True
     download = document_download
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-
-class RegistrationInline(admin.TabularInline):
+class RegistrationInline(ReadOnlyInline):
     """Registrations come from members' editors on the portal; here they are seen."""
 
     model = Registration
-    extra = 0
     fields = ["name", "email", "member", "role", "attendance_mode", "status", "created_at"]
-    readonly_fields = fields
-    show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 WEEKDAYS = [

@@ -88,130 +88,154 @@ def _members(slugs) -> list[Member]:
     return list(Member.objects.filter(slug__in=slugs))
 
 
+def _seed_kinds() -> dict[str, EventKind]:
+    kinds = {}
+    for order, (name, slug, requires) in enumerate(KINDS):
+        kinds[slug], _ = EventKind.objects.update_or_create(
+            slug=slug, defaults={"name": name, "requires_documents": requires, "order": order}
+        )
+    return kinds
+
+
+def _summit_description(number, place, first, last, day, recorded) -> str:
+    if recorded:
+        return (
+            f"The LeadIT Leadership Summit at COP{number} in {place.split(',')[0]}, "
+            f"hosted by India and Sweden on {day:%-d %B %Y}, where members adopted "
+            "the LeadIT 2.0 mission statement (2024–26) and its three pillars.\n\n"
+            "*Demo: the hours and the programme shown here are placeholders.*"
+        )
+    return (
+        f"The annual LeadIT Leadership Summit, a one-day meeting held during "
+        f"COP{number} in {place} ({first:%-d %B} – {last:%-d %B %Y}), hosted by "
+        "Sweden and India.\n\n"
+        f"*The date shown ({day:%-d %B %Y}) is approximate: the summit's exact "
+        "day is not recorded here. The hours and programme are placeholders.*"
+    )
+
+
+def _seed_summits(kinds: dict[str, EventKind]) -> None:
+    """One Leadership Summit per COP, hosted by the co-chairs."""
+    hosts = _members(["sweden", "india"])
+    Event.objects.filter(slug__in=RETIRED_EVENT_SLUGS).delete()
+    for number, place, zone, first, last, day, recorded in COPS:
+        event, _ = Event.objects.update_or_create(
+            slug=f"leadit-summit-cop{number}",
+            defaults={
+                "kind": kinds["leadership-summit"],
+                "title": f"LeadIT Leadership Summit at COP{number}",
+                "start": _at(day, 9, zone),
+                "end": _at(day, 17, zone),
+                "time_zone": zone,
+                "location": place,
+                "format": Event.Format.HYBRID,
+                "visibility": Event.Visibility.PUBLIC,
+                "description": _summit_description(number, place, first, last, day, recorded),
+            },
+        )
+        event.host_members.set(hosts)
+
+
+def _seed_board_meetings(kinds: dict[str, EventKind], *, staff, now) -> None:
+    """A year of monthly board meetings (second Tuesday, 14:00 Stockholm time), their
+    agendas and minutes added except the ones the demo leaves late."""
+    meetings = board_meetings_plan(
+        year=2026,
+        weekday=1,
+        nth=2,
+        time=datetime.time(14, 0),
+        time_zone="Europe/Stockholm",
+        kind=kinds[BOARD_KIND_SLUG],
+        title_template="Management Board meeting, {month} {year}",
+        dry_run=False,
+        responsible=staff,
+    )
+    for month, meeting in enumerate(meetings, start=1):
+        if not meeting.description:
+            meeting.description = (
+                "Monthly meeting of the LeadIT Management Board. *(Demo: the dates, "
+                "documents and papers of these meetings are invented.)*"
+            )
+            meeting.save(update_fields=["description"])
+        wanted = []
+        if meeting.agenda_due <= now and month not in AGENDA_MISSING:
+            wanted.append(EventDocument.Kind.AGENDA)
+        if meeting.minutes_due <= now and month not in MINUTES_MISSING:
+            wanted.append(EventDocument.Kind.MINUTES)
+        for kind in wanted:
+            if not meeting.documents.filter(kind=kind).exists():
+                EventDocument.objects.create(
+                    event=meeting,
+                    kind=kind,
+                    title=f"{kind.label} — {meeting.title} (demo)",
+                    link=f"https://leadit.example/demo/{meeting.slug}-{kind}.pdf",
+                    visibility=Event.Visibility.MEMBERS,
+                    uploaded_by=staff,
+                )
+
+
+def _seed_working_groups(kinds: dict[str, EventKind]) -> None:
+    """The working groups of demo members, each with one members-only meeting."""
+    for name, slug, text, member_slugs, day in WORKING_GROUPS:
+        group, _ = WorkingGroup.objects.update_or_create(
+            slug=slug,
+            defaults={
+                "name": name,
+                "description": text,
+                "status": WorkingGroup.Status.ACTIVE,
+                "convenor": Member.objects.filter(slug=member_slugs[0]).first(),
+            },
+        )
+        group.members.set(_members(member_slugs))
+        Event.objects.update_or_create(
+            slug=f"{slug}-meeting-{day:%Y-%m}",
+            defaults={
+                "kind": kinds["working-group-meeting"],
+                "title": f"{name}: working group meeting (demo)",
+                "start": _at(day, 13, "Europe/Stockholm"),
+                "end": _at(day, 15, "Europe/Stockholm"),
+                "time_zone": "Europe/Stockholm",
+                "location": "Online",
+                "format": Event.Format.VIRTUAL,
+                "visibility": Event.Visibility.MEMBERS,
+                "working_group": group,
+                "description": "A demo meeting of the working group.",
+            },
+        )
+
+
+def _seed_workshop(kinds: dict[str, EventKind]) -> None:
+    """A public workshop with places and a registration deadline."""
+    day, zone = datetime.date(2027, 2, 16), "Asia/Kolkata"
+    workshop, _ = Event.objects.update_or_create(
+        slug="workshop-industrial-decarbonisation-roadmaps-demo",
+        defaults={
+            "kind": kinds["workshop"],
+            "title": "Workshop: industrial decarbonisation roadmaps (demo)",
+            "start": _at(day, 9, zone),
+            "end": _at(day, 17, zone),
+            "time_zone": zone,
+            "location": "New Delhi, India",
+            "format": Event.Format.HYBRID,
+            "visibility": Event.Visibility.PUBLIC,
+            "capacity": 40,
+            "registration_deadline": _at(datetime.date(2027, 2, 2), 23, zone),
+            "partners": "Demo partner organisation (invented)",
+            "description": "A demo workshop for member delegates on roadmap design. "
+            "*Everything about this event is demo content.*",
+        },
+    )
+    # Hosted by a fictional member: a real country is never made to host invented events.
+    workshop.host_members.set(_members(["contoso-cement-demo"]))
+
+
 def seed_demo() -> list:
     now = timezone.now()
     staff = get_user_model().objects.filter(email="staff@leadit.example").first()
     with transaction.atomic():
-        kinds = {}
-        for order, (name, slug, requires) in enumerate(KINDS):
-            kinds[slug], _ = EventKind.objects.update_or_create(
-                slug=slug, defaults={"name": name, "requires_documents": requires, "order": order}
-            )
-        hosts = _members(["sweden", "india"])
-
-        Event.objects.filter(slug__in=RETIRED_EVENT_SLUGS).delete()
-        for number, place, zone, first, last, day, recorded in COPS:
-            if recorded:
-                description = (
-                    f"The LeadIT Leadership Summit at COP{number} in {place.split(',')[0]}, "
-                    f"hosted by India and Sweden on {day:%-d %B %Y}, where members adopted "
-                    "the LeadIT 2.0 mission statement (2024–26) and its three pillars.\n\n"
-                    "*Demo: the hours and the programme shown here are placeholders.*"
-                )
-            else:
-                description = (
-                    f"The annual LeadIT Leadership Summit, a one-day meeting held during "
-                    f"COP{number} in {place} ({first:%-d %B} – {last:%-d %B %Y}), hosted by "
-                    "Sweden and India.\n\n"
-                    f"*The date shown ({day:%-d %B %Y}) is approximate: the summit's exact "
-                    "day is not recorded here. The hours and programme are placeholders.*"
-                )
-            event, _ = Event.objects.update_or_create(
-                slug=f"leadit-summit-cop{number}",
-                defaults={
-                    "kind": kinds["leadership-summit"],
-                    "title": f"LeadIT Leadership Summit at COP{number}",
-                    "start": _at(day, 9, zone),
-                    "end": _at(day, 17, zone),
-                    "time_zone": zone,
-                    "location": place,
-                    "format": Event.Format.HYBRID,
-                    "visibility": Event.Visibility.PUBLIC,
-                    "description": description,
-                },
-            )
-            event.host_members.set(hosts)
-
-        # A year of monthly board meetings: second Tuesday, 14:00 Stockholm time.
-        meetings = board_meetings_plan(
-            year=2026,
-            weekday=1,
-            nth=2,
-            time=datetime.time(14, 0),
-            time_zone="Europe/Stockholm",
-            kind=kinds[BOARD_KIND_SLUG],
-            title_template="Management Board meeting, {month} {year}",
-            dry_run=False,
-            responsible=staff,
-        )
-        for month, meeting in enumerate(meetings, start=1):
-            if not meeting.description:
-                meeting.description = (
-                    "Monthly meeting of the LeadIT Management Board. *(Demo: the dates, "
-                    "documents and papers of these meetings are invented.)*"
-                )
-                meeting.save(update_fields=["description"])
-            wanted = []
-            if meeting.agenda_due <= now and month not in AGENDA_MISSING:
-                wanted.append(EventDocument.Kind.AGENDA)
-            if meeting.minutes_due <= now and month not in MINUTES_MISSING:
-                wanted.append(EventDocument.Kind.MINUTES)
-            for kind in wanted:
-                if not meeting.documents.filter(kind=kind).exists():
-                    EventDocument.objects.create(
-                        event=meeting,
-                        kind=kind,
-                        title=f"{kind.label} — {meeting.title} (demo)",
-                        link=f"https://leadit.example/demo/{meeting.slug}-{kind}.pdf",
-                        visibility=Event.Visibility.MEMBERS,
-                        uploaded_by=staff,
-                    )
-
-        for name, slug, text, member_slugs, day in WORKING_GROUPS:
-            group, _ = WorkingGroup.objects.update_or_create(
-                slug=slug,
-                defaults={
-                    "name": name,
-                    "description": text,
-                    "status": WorkingGroup.Status.ACTIVE,
-                    "convenor": Member.objects.filter(slug=member_slugs[0]).first(),
-                },
-            )
-            group.members.set(_members(member_slugs))
-            Event.objects.update_or_create(
-                slug=f"{slug}-meeting-{day:%Y-%m}",
-                defaults={
-                    "kind": kinds["working-group-meeting"],
-                    "title": f"{name}: working group meeting (demo)",
-                    "start": _at(day, 13, "Europe/Stockholm"),
-                    "end": _at(day, 15, "Europe/Stockholm"),
-                    "time_zone": "Europe/Stockholm",
-                    "location": "Online",
-                    "format": Event.Format.VIRTUAL,
-                    "visibility": Event.Visibility.MEMBERS,
-                    "working_group": group,
-                    "description": "A demo meeting of the working group.",
-                },
-            )
-
-        workshop, _ = Event.objects.update_or_create(
-            slug="workshop-industrial-decarbonisation-roadmaps-demo",
-            defaults={
-                "kind": kinds["workshop"],
-                "title": "Workshop: industrial decarbonisation roadmaps (demo)",
-                "start": _at(datetime.date(2027, 2, 16), 9, "Asia/Kolkata"),
-                "end": _at(datetime.date(2027, 2, 16), 17, "Asia/Kolkata"),
-                "time_zone": "Asia/Kolkata",
-                "location": "New Delhi, India",
-                "format": Event.Format.HYBRID,
-                "visibility": Event.Visibility.PUBLIC,
-                "capacity": 40,
-                "registration_deadline": _at(datetime.date(2027, 2, 2), 23, "Asia/Kolkata"),
-                "partners": "Demo partner organisation (invented)",
-                "description": "A demo workshop for member delegates on roadmap design. "
-                "*Everything about this event is demo content.*",
-            },
-        )
-        # Hosted by a fictional member: a real country is never made to host invented events.
-        workshop.host_members.set(_members(["contoso-cement-demo"]))
+        kinds = _seed_kinds()
+        _seed_summits(kinds)
+        _seed_board_meetings(kinds, staff=staff, now=now)
+        _seed_working_groups(kinds)
+        _seed_workshop(kinds)
     return []

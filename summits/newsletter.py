@@ -133,21 +133,23 @@ def register() -> None:
         more_url=members_index,
         summary=("{n} new member", "{n} new members"),
     )
-    register_newsletter_section(
-        key="events_held",
-        title="Events held",
-        collect=events_held,
-        order=20,
-        more_what="events",
-        more_url=events_index,
-        summary=("{n} event held", "{n} events held"),
-    )
-    register_newsletter_section(
-        key="events_coming",
-        title="Coming events",
-        collect=events_coming,
-        order=30,
-        more_what="events",
-        more_url=events_index,
-        summary=("{n} event to come", "{n} events to come"),
-    )
+    # The two events sections differ only in which events and how they are named.
+    for key, title, collect, order, summary in (
+        ("events_held", "Events held", events_held, 20, ("{n} event held", "{n} events held")),
+        (
+            "events_coming",
+            "Coming events",
+            events_coming,
+            30,
+            ("{n} event to come", "{n} events to come"),
+        ),
+    ):
+        register_newsletter_section(
+            key=key,
+            title=title,
+            collect=collect,
+            order=order,
+            more_what="events",
+            more_url=events_index,
+            summary=summary,
+        )

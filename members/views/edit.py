@@ -10,10 +10,10 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponseNotAllowed
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from leadit.access import log_refused
+from leadit.access import log_refused, permitted_or_404
 
 from .. import services
 from ..forms import (
@@ -23,7 +23,7 @@ from ..forms import (
     PillarEngagementForm,
     ProgressUpdateForm,
 )
-from ..models import ImpactStory, Member, MembershipRole, Pillar, ProgressUpdate
+from ..models import ImpactStory, Member, Pillar, ProgressUpdate
 from ..selectors import member_profile_load
 from ..self_service import (
     member_history,
@@ -41,23 +41,25 @@ def _refuse(request, what: str, identifier) -> None:
 def _member_for(request, slug: str) -> Member:
     """The member named in the URL, if this user may edit it; else 404 (logged when the
     member exists, so that probing another member's pages leaves a trace)."""
-    try:
-        return get_object_or_404(Member.objects.editable_by(request.user), slug=slug)
-    except Http404:
-        if Member.objects.filter(slug=slug).exists():
-            _refuse(request, "member", repr(slug))
-        raise
+    return permitted_or_404(
+        request,
+        Member.objects.editable_by(request.user),
+        what="member",
+        identifier=repr(slug),
+        slug=slug,
+    )
 
 
 def _object_of(request, member: Member, queryset, pk: int, what: str):
     """An object of ``member`` (an update, a story) by id; 404 (and logged if it exists
     elsewhere) when the id belongs to another member."""
-    try:
-        return get_object_or_404(queryset.editable_by(request.user).filter(member=member), pk=pk)
-    except Http404:
-        if queryset.filter(pk=pk).exists():
-            _refuse(request, what, pk)
-        raise
+    return permitted_or_404(
+        request,
+        queryset.editable_by(request.user).filter(member=member),
+        what=what,
+        identifier=pk,
+        pk=pk,
+    )
 
 
 def _update_for(request, member: Member, pk: int) -> ProgressUpdate:
@@ -66,6 +68,11 @@ def _update_for(request, member: Member, pk: int) -> ProgressUpdate:
 
 def _story_for(request, member: Member, pk: int) -> ImpactStory:
     return _object_of(request, member, ImpactStory.objects, pk, "impact story")
+
+
+def _edit_page(request, page: str, member: Member, **context):
+    """One of ``member``'s editing pages (``members/edit/<page>.html``)."""
+    return render(request, f"members/edit/{page}.html", {"member": member, **context})
 
 
 def _edit_home(member: Member) -> str:
@@ -79,9 +86,7 @@ def dashboard(request):
     """Where a signed-in user lands: the members they edit and what needs doing; for staff
     also every active member's last update."""
     milestone = milestone_last_past()
-    own = members_with_progress(
-        Member.objects.filter(roles__user=request.user), milestone=milestone
-    )
+    own = members_with_progress(Member.objects.edited_by(request.user), milestone=milestone)
     all_active = None
     if request.user.is_staff:
         all_active = members_with_progress(
@@ -108,21 +113,19 @@ def overview(request, slug):
     updates = list(member.progress_updates.select_related("milestone", "author"))
     milestone = milestone_last_past()
     (progress,) = members_with_progress(Member.objects.filter(pk=member.pk), milestone=milestone)
-    return render(
+    return _edit_page(
         request,
-        "members/edit/overview.html",
-        {
-            "member": member,
-            "drafts": [u for u in updates if u.status == ProgressUpdate.Status.DRAFT],
-            "published": [u for u in updates if u.status == ProgressUpdate.Status.PUBLISHED],
-            "hidden": [u for u in updates if u.status == ProgressUpdate.Status.HIDDEN],
-            "stories": list(member.impact_stories.all()),
-            "is_stale": progress.is_stale,
-            "last_published_at": progress.last_published_at,
-            "last_milestone": milestone,
-            "upcoming": milestones_upcoming(),
-            "is_editor": MembershipRole.objects.filter(user=request.user, member=member).exists(),
-        },
+        "overview",
+        member,
+        drafts=[u for u in updates if u.status == ProgressUpdate.Status.DRAFT],
+        published=[u for u in updates if u.status == ProgressUpdate.Status.PUBLISHED],
+        hidden=[u for u in updates if u.status == ProgressUpdate.Status.HIDDEN],
+        stories=list(member.impact_stories.all()),
+        is_stale=progress.is_stale,
+        last_published_at=progress.last_published_at,
+        last_milestone=milestone,
+        upcoming=milestones_upcoming(),
+        is_editor=Member.objects.edited_by(request.user).filter(pk=member.pk).exists(),
     )
 
 
@@ -146,11 +149,7 @@ def profile(request, slug):
             return redirect(_edit_home(member))
     else:
         form = MemberProfileForm(instance=member)
-    return render(
-        request,
-        "members/edit/profile.html",
-        {"member": member, "form": form, "current_logo": current_logo},
-    )
+    return _edit_page(request, "profile", member, form=form, current_logo=current_logo)
 
 
 def commitments(request, slug):
@@ -180,11 +179,7 @@ def commitments(request, slug):
             return redirect(_edit_home(member))
     else:
         formset = MemberCommitmentFormSet(queryset=queryset)
-    return render(
-        request,
-        "members/edit/commitments.html",
-        {"member": member, "formset": formset},
-    )
+    return _edit_page(request, "commitments", member, formset=formset)
 
 
 def pillars(request, slug):
@@ -213,15 +208,8 @@ def pillars(request, slug):
         )
         messages.success(request, "Your pillar engagement is saved.")
         return redirect(_edit_home(member))
-    return render(
-        request,
-        "members/edit/pillars.html",
-        {
-            "member": member,
-            "forms": forms,
-            "has_errors": data is not None and any(form.errors for form in forms),
-        },
-    )
+    has_errors = data is not None and any(form.errors for form in forms)
+    return _edit_page(request, "pillars", member, forms=forms, has_errors=has_errors)
 
 
 # --- Progress updates ---------------------------------------------------------------------
@@ -256,11 +244,7 @@ def update_form(request, slug, pk=None):
                 return redirect(_edit_home(member))
     else:
         form = ProgressUpdateForm(instance=update)
-    return render(
-        request,
-        "members/edit/update_form.html",
-        {"member": member, "update": update, "form": form},
-    )
+    return _edit_page(request, "update_form", member, update=update, form=form)
 
 
 def _saved_message(update: ProgressUpdate, *, published_now: bool) -> str:
@@ -331,11 +315,7 @@ def story_form(request, slug, pk=None):
             return redirect(_edit_home(member))
     else:
         form = ImpactStoryForm(instance=story)
-    return render(
-        request,
-        "members/edit/story_form.html",
-        {"member": member, "story": story, "form": form},
-    )
+    return _edit_page(request, "story_form", member, story=story, form=form)
 
 
 # --- Preview and history ------------------------------------------------------------------
@@ -344,13 +324,9 @@ def story_form(request, slug, pk=None):
 def preview(request, slug):
     """Exactly what the public profile shows (published content only), under a banner."""
     member = member_profile_load(member=_member_for(request, slug))
-    return render(request, "members/edit/preview.html", {"member": member})
+    return _edit_page(request, "preview", member)
 
 
 def history(request, slug):
     member = _member_for(request, slug)
-    return render(
-        request,
-        "members/edit/history.html",
-        {"member": member, "entries": member_history(member=member, limit=50)},
-    )
+    return _edit_page(request, "history", member, entries=member_history(member=member, limit=50))
