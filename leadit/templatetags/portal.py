@@ -1,4 +1,5 @@
 from django import template
+from django.utils.html import format_html, format_html_join
 
 from leadit.markdown import render_markdown
 
@@ -9,3 +10,11 @@ register = template.Library()
 def markdown_filter(text: str | None):
     """``{{ member.description|markdown }}``: Markdown rendered and sanitised."""
     return render_markdown(text)
+
+
+@register.simple_tag
+def column_heads(*labels: str):
+    """``{% column_heads "Roadmap" "Scope" %}``: a table's head row, one ``<th scope="col">``
+    a column, so that every table of the portal names its columns the same accessible way."""
+    cells = format_html_join("", '<th scope="col">{}</th>', ((label,) for label in labels))
+    return format_html("<thead><tr>{}</tr></thead>", cells)
