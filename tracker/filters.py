@@ -19,8 +19,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Case, F, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce, NullIf
-from django.http import QueryDict
 from django_countries import countries
+
+from leadit.facets import FacetedFilterSet
+from leadit.filtering import ActiveFilter, YearFilter
 
 from .groups import derived_groups
 from .models import YEAR_VALIDATORS, CountryGroup, CountryGroupMembership, Roadmap, Sector, Target
@@ -115,11 +117,7 @@ class FlagFilter(django_filters.Filter):
     field_class = OnFlagField
 
 
-class YearFilter(django_filters.Filter):
-    field_class = forms.IntegerField
-
-
-class RoadmapFilter(django_filters.FilterSet):
+class RoadmapFilter(FacetedFilterSet):
     q = django_filters.CharFilter(label="Search", method="filter_text", max_length=200, strip=True)
     sector = django_filters.ModelChoiceFilter(
         label="Sector",
@@ -168,16 +166,10 @@ class RoadmapFilter(django_filters.FilterSet):
     # Filters that are the same facet: g20=1 is group=g20.
     SAME_FACET = {"group": ("group", "g20"), "g20": ("group", "g20")}
 
-    def __init__(self, data=None, *args, **kwargs):
-        # ISO codes are accepted in either case (?country=se is Sweden), slugs too.
-        if data is not None:
-            data = data.copy() if isinstance(data, QueryDict) else dict(data)
-            if data.get("country"):
-                data["country"] = data["country"].strip().upper()
-            for name in ("sector", "region", "group", "scope", "status"):
-                if data.get(name):
-                    data[name] = data[name].strip().lower()
-        super().__init__(data, *args, **kwargs)
+    # Slugs and choices are read in any case too (?scope=National).
+    LOWER_CASE_PARAMETERS = ("sector", "region", "group", "scope", "status")
+    # The order is not a filter: clearing the filters keeps it.
+    NOT_LISTED = ("sort",)
 
     # --- the filters ---------------------------------------------------------------------
 
@@ -250,50 +242,47 @@ class RoadmapFilter(django_filters.FilterSet):
     def selected(self, name: str) -> str:
         """The value chosen for the facet ``name`` (a slug or a choice), or ""."""
         self.errors  # noqa: B018
-        value = self.form.cleaned_data.get(name)
-        if name == "group" and not value and self.form.cleaned_data.get("g20"):
+        if (
+            name == "group"
+            and not self.form.cleaned_data.get(name)
+            and self.form.cleaned_data.get("g20")
+        ):
             return G20_SLUG
-        if value in (None, ""):
-            return ""
-        return str(getattr(value, "slug", value))
+        return super().selected(name)
 
-    def active(self) -> list[tuple[str, str, str]]:
-        """``(parameter, label, value shown)`` of each filter in use with a valid value;
-        removing ``parameter`` from the query string removes the filter."""
-        self.errors  # noqa: B018
-        year_from, year_to = self.target_range()
-        years = {"target_from": year_from, "target_to": year_to}
+    def applied_value(self, name: str):
+        """The valid value ``name`` is applied with: the target years as turned."""
+        if name in self.TARGET_RANGE:
+            return dict(zip(self.TARGET_RANGE, self.target_range(), strict=True))[name]
+        return super().applied_value(name)
+
+    def describe(self, name: str, value) -> tuple[str, str]:
+        if name == "group":
+            return self.filters[name].label, (
+                _derived(value).name if _derived(value) else self._group_name(value)
+            )
+        if name == "g20":
+            return "Country group", self._group_name(G20_SLUG)
+        return super().describe(name, value)
+
+    def active(self) -> list[ActiveFilter]:
+        """Each filter in use with a valid value; removing its ``name`` from the query
+        string removes the filter."""
+        shown = super().active()
         # A range given the wrong way round was turned: the start came as target_to.
-        turned = year_from is not None and year_from != self.form.cleaned_data.get("target_from")
-        parameter = {"target_from": "target_to", "target_to": "target_from"} if turned else {}
-        shown = []
-        for name in self.Meta.fields:
-            value = years[name] if name in years else self.form.cleaned_data.get(name)
-            if value in (None, "") or name == "sort":
-                continue
-            label = self.filters[name].label
-            if name == "country":
-                value = countries.name(value)
-            elif name in ("scope", "status"):
-                value = dict(self.filters[name].extra["choices"])[value]
-            elif name == "group":
-                value = _derived(value).name if _derived(value) else self._group_name(value)
-            elif name == "g20":
-                label, value = "Country group", self._group_name(G20_SLUG)
-            elif name == "q":
-                value = f"“{value}”"
-            shown.append((parameter.get(name, name), label, str(value)))
-        return shown
+        year_from, _ = self.target_range()
+        if year_from is None or year_from == self.form.cleaned_data.get("target_from"):
+            return shown
+        parameter = {"target_from": "target_to", "target_to": "target_from"}
+        return [f._replace(name=parameter.get(f.name, f.name)) for f in shown]
 
     def applied(self) -> dict[str, str]:
         """``{parameter: value}`` of each filter in use, as applied (slugs, codes, years)."""
         self.errors  # noqa: B018
-        year_from, year_to = self.target_range()
-        years = {"target_from": year_from, "target_to": year_to}
         applied = {}
         for name in self.Meta.fields:
-            value = years[name] if name in years else self.form.cleaned_data.get(name)
-            if value in (None, "") or name == "sort":
+            value = self.applied_value(name)
+            if value in (None, "") or name in self.NOT_LISTED:
                 continue
             applied[name] = "1" if name == "g20" else str(getattr(value, "slug", value))
         return applied
@@ -307,34 +296,12 @@ class RoadmapFilter(django_filters.FilterSet):
         group = CountryGroup.objects.filter(slug=slug).values_list("name", flat=True).first()
         return group or slug
 
-    def ignored(self) -> list[tuple[str, str, str, str]]:
-        """``(parameter, label, value given, why)`` of each filter whose value is unknown or
-        malformed; the list is shown without it."""
-        notes = []
-        for name in self.Meta.fields:
-            if name not in self.errors:
-                continue
-            label = self.filters[name].label
-            given = self.data.get(name, "")
-            if name in self.TARGET_RANGE:
-                why = f"is not a year from {FIRST_YEAR} to {LAST_YEAR}"
-            elif name == "g20":
-                codes = {error.code for error in self.errors.as_data()[name]}
-                why = (
-                    "cannot be used: there is no G20 group in the tracker"
-                    if "invalid_choice" in codes
-                    else "is not 1 (on) or 0 (off)"
-                )
-            elif name == "sort":
-                why = "is not a known order, so the list is sorted by title"
-            elif name == "q":
-                codes = {error.code for error in self.errors.as_data()[name]}
-                why = (
-                    "is longer than 200 characters"
-                    if "max_length" in codes
-                    else "contains characters that cannot be searched for"
-                )
-            else:
-                why = "is not one of the choices"
-            notes.append((name, label, given, why))
-        return notes
+    def why_ignored(self, name: str) -> str:
+        if name == "g20":
+            codes = {error.code for error in self.errors.as_data()[name]}
+            if "invalid_choice" in codes:
+                return "cannot be used: there is no G20 group in the tracker"
+            return "is not 1 (on) or 0 (off)"
+        if name == "sort":
+            return "is not a known order, so the list is sorted by title"
+        return super().why_ignored(name)

@@ -17,6 +17,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from leadit.cache import cache_public_page, cached_fragment
+from leadit.filtering import active_filter_links, query_without
 from leadit.spreadsheets import escape_formula
 
 from ..filters import DEFAULT_SORT, SORT_CHOICES, RoadmapFilter
@@ -59,18 +60,9 @@ def _canonical_query(data: QueryDict, filterset: RoadmapFilter) -> QueryDict:
     return query
 
 
-def _query_without(query: QueryDict, *names: str) -> str:
-    """``query`` without ``names``, as ``?…``, or "" when nothing is left."""
-    query = query.copy()
-    for name in names:
-        query.pop(name, None)
-    encoded = query.urlencode()
-    return f"?{encoded}" if encoded else ""
-
-
 def _list_url(request: HttpRequest, query: QueryDict) -> str:
     """The full address of the list exactly as filtered and sorted (any page)."""
-    return request.build_absolute_uri(reverse("tracker:index") + _query_without(query))
+    return request.build_absolute_uri(reverse("tracker:index") + query_without(query))
 
 
 def _citation(request: HttpRequest, query: QueryDict, today) -> str:
@@ -100,10 +92,9 @@ def _roadmap_list_body(request: HttpRequest, *, given: QueryDict, page_asked: st
     # A page number that is not a number gives the first page; past the end, the last.
     page = Paginator(catalogue.roadmaps, ROADMAPS_PER_PAGE).get_page(page_asked)
     index = reverse("tracker:index")
-    active = [
-        {"label": label, "value": value, "remove_url": index + _query_without(query, name)}
-        for name, label, value in filterset.active()
-    ]
+    active = active_filter_links(
+        filterset.active(), lambda name: index + query_without(query, name)
+    )
     year_from, year_to = filterset.target_range()
     sort = filterset.sort_order()
     context = {
@@ -117,10 +108,10 @@ def _roadmap_list_body(request: HttpRequest, *, given: QueryDict, page_asked: st
         "sort_choices": SORT_CHOICES,
         "active_filters": active,
         "ignored_filters": filterset.ignored(),
-        "page_query": _query_without(query) + ("&" if query else "?") + "page=",
+        "page_query": query_without(query) + ("&" if query else "?") + "page=",
         # Clearing the filters keeps the order.
         "clear_url": index + (f"?sort={sort}" if sort != DEFAULT_SORT else ""),
-        "export_query": _query_without(query),
+        "export_query": query_without(query),
         "licence": LICENCE,
         "licence_url": LICENCE_URL,
         "citation": _citation(request, query, today),
