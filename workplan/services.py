@@ -14,8 +14,6 @@ from members.models import Milestone
 from .models import (
     Activity,
     ActivityGroup,
-    ImpactPathway,
-    MELIndicator,
     Objective,
     ObjectiveTarget,
     Workplan,
@@ -238,25 +236,19 @@ def _objectives_copy(
     objective_map: dict[int, Objective] = {}
     for objective in source.objectives.order_by("number"):
         due_date = _shift(objective.due_date, offset)
-        copy = Objective.objects.create(
+        copy = _copy_of(
+            objective,
+            ("number", "short_title", "description", "due_event"),
             workplan=new,
-            number=objective.number,
-            short_title=objective.short_title,
-            description=objective.description,
             due_date=due_date,
-            due_event=objective.due_event,
             **_review_fields(_objective_review_reasons(objective, due_date, offset, stale)),
         )
         objective_map[objective.pk] = copy
         for target in targets_by_objective.get(objective.pk, []):
-            ObjectiveTarget.objects.create(
+            _copy_of(
+                target,
+                ("label", "metric", "metric_options", "threshold", "unit", "order"),
                 objective=copy,
-                label=target.label,
-                metric=target.metric,
-                metric_options=target.metric_options,
-                threshold=target.threshold,
-                unit=target.unit,
-                order=target.order,
             )
     return objective_map
 
@@ -300,16 +292,9 @@ def _pathways_copy(
         groups_by_pathway.setdefault(group.pathway_id, []).append(group)
 
     for pathway in source.pathways.order_by("order", "pk"):
-        pathway_copy = ImpactPathway.objects.create(
-            workplan=new,
-            title=pathway.title,
-            description=pathway.description,
-            order=pathway.order,
-        )
+        pathway_copy = _copy_of(pathway, ("title", "description", "order"), workplan=new)
         for group in groups_by_pathway.get(pathway.pk, []):
-            group_copy = ActivityGroup.objects.create(
-                pathway=pathway_copy, title=group.title, order=group.order
-            )
+            group_copy = _copy_of(group, ("title", "order"), pathway=pathway_copy)
             for activity in activities_by_group.get(group.pk, []):
                 _activity_copy(activity, group_copy, offset, stale, objective_map)
 
@@ -321,16 +306,13 @@ def _activity_copy(
     stale: StaleWording,
     objective_map: dict[int, Objective],
 ) -> Activity:
-    copy = Activity.objects.create(
+    copy = _copy_of(
+        activity,
+        ("title", "description", "partners", "lead_id", "order"),
         group=group,
-        title=activity.title,
-        description=activity.description,
-        partners=activity.partners,
-        lead_id=activity.lead_id,
         status=Activity.Status.PLANNED,
         start_date=_shift(activity.start_date, offset),
         due_date=_shift(activity.due_date, offset),
-        order=activity.order,
         **_review_fields(stale.reasons([activity.title, activity.description])),
     )
     members = list(activity.partner_members.all())
@@ -345,10 +327,12 @@ def _activity_copy(
 def _indicators_copy(*, source: Workplan, new: Workplan) -> None:
     """Copy the MEL indicators (not their measurements)."""
     for indicator in source.indicators.order_by("order", "pk"):
-        MELIndicator.objects.create(
-            workplan=new,
-            name=indicator.name,
-            unit=indicator.unit,
-            description=indicator.description,
-            order=indicator.order,
-        )
+        _copy_of(indicator, ("name", "unit", "description", "order"), workplan=new)
+
+
+def _copy_of(original, copied: tuple[str, ...], **values):
+    """A new row like ``original``: the fields named in ``copied`` taken from it, the rest
+    from ``values``."""
+    return type(original).objects.create(
+        **{name: getattr(original, name) for name in copied}, **values
+    )
