@@ -92,9 +92,12 @@ def visibilities_for(user) -> frozenset[str]:
     return frozenset({Event.Visibility.PUBLIC})
 
 
-class EventQuerySet(models.QuerySet):
+class VisibilityQuerySet(models.QuerySet):
+    """Events and documents: each has its own ``visibility`` (a document's event is checked
+    on the event)."""
+
     def visible_to(self, user):
-        """The events ``user`` may see (``visibilities_for``)."""
+        """The rows ``user`` may see (``visibilities_for``)."""
         return self.filter(visibility__in=visibilities_for(user))
 
 
@@ -150,7 +153,7 @@ class Event(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = EventQuerySet.as_manager()
+    objects = VisibilityQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[host_members, announced_members])
 
     class Meta:
@@ -205,13 +208,6 @@ def event_document_path(instance, filename: str) -> str:
     return f"{PRIVATE_DOCUMENT_PREFIX}{uuid.uuid4().hex}/{name}"
 
 
-class EventDocumentQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """The documents ``user`` may see by their own visibility (the event's is checked
-        on the event)."""
-        return self.filter(visibility__in=visibilities_for(user))
-
-
 class EventDocument(models.Model):
     class Kind(models.TextChoices):
         AGENDA = "agenda", "Agenda"
@@ -239,7 +235,7 @@ class EventDocument(models.Model):
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
-    objects = EventDocumentQuerySet.as_manager()
+    objects = VisibilityQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
