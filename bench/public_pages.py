@@ -34,14 +34,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import (  # noqa: E402
-    ROOT,
     create_database,
     drop_database,
     flush_redis_db,
     manage,
     production_env,
 )
-from bench.tracker_load import ensure_wrk, free_port, get, wait_until_up  # noqa: E402
+from bench.tracker_load import ensure_wrk, get, start_gunicorn  # noqa: E402
 
 DB_NAME = "leadit_bench_pages"
 REDIS_URL = os.environ.get("BENCH_PAGES_REDIS_URL", "redis://127.0.0.1:6379/14")
@@ -155,7 +154,7 @@ def stop(process: subprocess.Popen) -> None:
             process.wait()
 
 
-def main() -> None:
+def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--duration", type=int, default=2, help="seconds per measurement")
     parser.add_argument("--rounds", type=int, default=1, help="measurements of each page")
@@ -164,100 +163,55 @@ def main() -> None:
     parser.add_argument("--keep-db", action="store_true")
     parser.add_argument("--reuse-db", action="store_true", help="use the kept database as is")
     parser.add_argument("--timeout", type=int, default=600, help="stop the whole run after")
-    args = parser.parse_args()
+    return parser.parse_args()
 
-    def too_long(*_):
-        raise SystemExit(f"stopped: the run took over {args.timeout} s")
 
-    signal.signal(signal.SIGALRM, too_long)
-    signal.alarm(args.timeout)
-    started = time.monotonic()
+def warm(base: str, pages: list[tuple[str, str]]) -> dict[str, tuple[int, int]]:
+    """Each page requested until it is a cache hit; its size plain and gzipped."""
+    sizes = {}
+    for label, path in pages:
+        for _ in range(2):  # the second one is a cache hit
+            status, body = get(base + path)
+        if status != 200:
+            raise SystemExit(f"{label}: {base}{path} answered {status}")
+        sizes[label] = (
+            len(body),
+            len(get(base + path, headers={"Accept-Encoding": "gzip"})[1]),
+        )
+    print(f"  {len(pages)} pages warmed", flush=True)
+    return sizes
 
-    wrk = ensure_wrk()
-    if wrk is None:
-        raise SystemExit("wrk is needed (apt-get install wrk)")
-    static_root = Path(tempfile.mkdtemp(prefix="leadit_bench_pages_"))
-    media_root = static_root / "media"
-    env = production_env(
-        DB_NAME,
-        ROOT_URLCONF="bench.bare_urls",
-        STATIC_ROOT=str(static_root / "static"),
-        MEDIA_ROOT=str(media_root),
-        REDIS_URL=REDIS_URL,
-    )
-    gunicorn = None
-    print(f"Public pages benchmark: database {DB_NAME}, Redis {REDIS_URL}", flush=True)
-    try:
-        if not args.reuse_db:
-            create_database(DB_NAME)
-            manage(env, "migrate", "--noinput", "--skip-checks")
-            manage(env, "seed_demo", "--allow-production", timeout=400)
-        examples = json.loads(manage(env, "shell", "-c", EXAMPLES_CODE).stdout.splitlines()[-1])
-        manage(env, "collectstatic", "--noinput", "-v", "0")
-        flush_redis_db(REDIS_URL)
 
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        gunicorn = subprocess.Popen(
-            [str(ROOT / ".venv/bin/gunicorn"), "leadit.wsgi:application", "--workers", "2",
-             "--worker-class", "sync", "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
-             "--timeout", "60"],
-            cwd=ROOT, env=env, start_new_session=True,
-        )  # fmt: skip
-        wait_until_up(base, gunicorn)
-        print(f"  gunicorn (2 sync workers) on {base}, pid {gunicorn.pid}", flush=True)
+def measure_pages(args, wrk: str, script: Path, base: str, pages: list[tuple[str, str]]):
+    """Each page with and without gzip, between two measurements of the bare view; returns
+    ``{(label, encoding): [(req/s, p95, errors, × bare)]}`` and the bare view's runs."""
 
-        pages = public_pages(examples)
-        if args.only:
-            wanted = {label.strip() for label in args.only.split(",")}
-            pages = [(label, path) for label, path in pages if label in wanted]
-        sizes = {}
+    def measure(path: str, encoding: str):
+        return run_wrk(wrk, script, base + path, encoding, args.duration, args.connections)
+
+    runs: dict[tuple[str, str], list] = {}
+    bare_runs = []
+    for round_number in range(1, args.rounds + 1):
+        bare_before = measure(BARE, BROWSER)
+        bare_runs.append(bare_before)
         for label, path in pages:
-            for _ in range(2):  # the second one is a cache hit
-                status, body = get(base + path)
-            if status != 200:
-                raise SystemExit(f"{label}: {base}{path} answered {status}")
-            sizes[label] = (
-                len(body),
-                len(get(base + path, headers={"Accept-Encoding": "gzip"})[1]),
+            measured = {enc: measure(path, enc) for enc in (BROWSER, "")}
+            bare_after = measure(BARE, BROWSER)
+            bare_runs.append(bare_after)
+            bare = (bare_before[0] + bare_after[0]) / 2
+            for enc, figures in measured.items():
+                runs.setdefault((label, enc), []).append((*figures, figures[0] / bare))
+            bare_before = bare_after
+            print(
+                f"  round {round_number}: {label:<20} gzip {measured[BROWSER][0]:>6.0f} req/s "
+                f"{measured[BROWSER][0] / bare:.2f} ×, identity {measured[''][0]:>6.0f} "
+                f"req/s {measured[''][0] / bare:.2f} × (bare {bare:.0f})",
+                flush=True,
             )
-        print(f"  {len(pages)} pages warmed", flush=True)
+    return runs, bare_runs
 
-        script = static_root / "bench.lua"
-        script.write_text(WRK_SCRIPT)
 
-        def measure(path: str, encoding: str):
-            return run_wrk(wrk, script, base + path, encoding, args.duration, args.connections)
-
-        runs: dict[tuple[str, str], list] = {}
-        bare_runs = []
-        for round_number in range(1, args.rounds + 1):
-            bare_before = measure(BARE, BROWSER)
-            bare_runs.append(bare_before)
-            for label, path in pages:
-                measured = {enc: measure(path, enc) for enc in (BROWSER, "")}
-                bare_after = measure(BARE, BROWSER)
-                bare_runs.append(bare_after)
-                bare = (bare_before[0] + bare_after[0]) / 2
-                for enc, figures in measured.items():
-                    runs.setdefault((label, enc), []).append((*figures, figures[0] / bare))
-                bare_before = bare_after
-                print(
-                    f"  round {round_number}: {label:<20} gzip {measured[BROWSER][0]:>6.0f} req/s "
-                    f"{measured[BROWSER][0] / bare:.2f} ×, identity {measured[''][0]:>6.0f} "
-                    f"req/s {measured[''][0] / bare:.2f} × (bare {bare:.0f})",
-                    flush=True,
-                )
-    finally:
-        if gunicorn is not None:
-            stop(gunicorn)
-            print("  gunicorn stopped")
-        shutil.rmtree(static_root, ignore_errors=True)
-        if not args.keep_db and not args.reuse_db:
-            drop_database(DB_NAME)
-            print(f"  dropped database {DB_NAME}")
-        flush_redis_db(REDIS_URL)
-
+def report(args, pages, sizes, runs, bare_runs) -> None:
     load = os.getloadavg()
     print()
     print(
@@ -290,6 +244,61 @@ def main() -> None:
         )
     print(f"bars: {'all PASS' if all(verdicts) else 'some FAIL'} ({sum(verdicts)}/{len(verdicts)})")
     print("(pages: " + "; ".join(f"{label} = {path}" for label, path in pages) + ")")
+
+
+def main() -> None:
+    args = parse_args()
+
+    def too_long(*_):
+        raise SystemExit(f"stopped: the run took over {args.timeout} s")
+
+    signal.signal(signal.SIGALRM, too_long)
+    signal.alarm(args.timeout)
+    started = time.monotonic()
+
+    wrk = ensure_wrk()
+    if wrk is None:
+        raise SystemExit("wrk is needed (apt-get install wrk)")
+    static_root = Path(tempfile.mkdtemp(prefix="leadit_bench_pages_"))
+    media_root = static_root / "media"
+    env = production_env(
+        DB_NAME,
+        ROOT_URLCONF="bench.bare_urls",
+        STATIC_ROOT=str(static_root / "static"),
+        MEDIA_ROOT=str(media_root),
+        REDIS_URL=REDIS_URL,
+    )
+    gunicorn = None
+    print(f"Public pages benchmark: database {DB_NAME}, Redis {REDIS_URL}", flush=True)
+    try:
+        if not args.reuse_db:
+            create_database(DB_NAME)
+            manage(env, "migrate", "--noinput", "--skip-checks")
+            manage(env, "seed_demo", "--allow-production", timeout=400)
+        examples = json.loads(manage(env, "shell", "-c", EXAMPLES_CODE).stdout.splitlines()[-1])
+        manage(env, "collectstatic", "--noinput", "-v", "0")
+        flush_redis_db(REDIS_URL)
+        gunicorn, base = start_gunicorn(env)
+
+        pages = public_pages(examples)
+        if args.only:
+            wanted = {label.strip() for label in args.only.split(",")}
+            pages = [(label, path) for label, path in pages if label in wanted]
+        sizes = warm(base, pages)
+        script = static_root / "bench.lua"
+        script.write_text(WRK_SCRIPT)
+        runs, bare_runs = measure_pages(args, wrk, script, base, pages)
+    finally:
+        if gunicorn is not None:
+            stop(gunicorn)
+            print("  gunicorn stopped")
+        shutil.rmtree(static_root, ignore_errors=True)
+        if not args.keep_db and not args.reuse_db:
+            drop_database(DB_NAME)
+            print(f"  dropped database {DB_NAME}")
+        flush_redis_db(REDIS_URL)
+
+    report(args, pages, sizes, runs, bare_runs)
     print(f"run took {time.monotonic() - started:.0f} s")
 
 

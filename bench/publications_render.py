@@ -184,6 +184,47 @@ def bare(brief) -> dict:
     return {"seconds": seconds, "pages": len(PdfReader(io.BytesIO(pdf)).pages)}
 
 
+def report(workers: list[dict], bares: list[dict]) -> None:
+    worker_median = statistics.median(w["seconds"] for w in workers)
+    bare_median = statistics.median(b["seconds"] for b in bares)
+    render_median = statistics.median(w["render"] for w in workers)
+    ratio = worker_median / bare_median
+    load = os.getloadavg()
+    print()
+    print(
+        f"machine: {os.cpu_count()} cores, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
+    )
+    print(f"pages: {workers[-1]['pages']} (worker), {bares[-1]['pages']} (bare)")
+    print(f"{'':<34}{'median s':>10}{'min s':>10}{'max s':>10}")
+    for label, values in (
+        ("request → done, through the worker", [w["seconds"] for w in workers]),
+        ("  of it: the render in the task", [w["render"] for w in workers]),
+        ("bare WeasyPrint, same HTML", [b["seconds"] for b in bares]),
+    ):
+        print(
+            f"{label:<34}{statistics.median(values):>10.3f}{min(values):>10.3f}{max(values):>10.3f}"
+        )
+    verdict = "PASS" if ratio <= BAR_RATIO else "FAIL"
+    print(
+        f"bar: worker ≤ {BAR_RATIO} × bare → {verdict} (ratio {ratio:.2f}: {worker_median:.3f} s "
+        f"vs {bare_median:.3f} s; the task's own render {render_median:.3f} s; Redis {REDIS_URL})"
+    )
+
+
+def create_brief(sections: int):
+    from publications.models import Brief
+
+    return Brief.objects.create(
+        title="Carbon contracts for difference: closing the cost gap of green steel",
+        slug="bench-contracts-for-difference",
+        summary="How carbon contracts for difference can close the cost gap of green steel.",
+        body=brief_body(sections),
+        authors="A. Author, B. Author",
+        status="published",
+        published_on=datetime.date(2025, 3, 14),
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repetitions", type=int, default=7)
@@ -211,17 +252,7 @@ def main() -> None:
         flush_redis_db()
         worker = start_worker(env, Path(media.name) / "worker.log")
 
-        from publications.models import Brief
-
-        brief = Brief.objects.create(
-            title="Carbon contracts for difference: closing the cost gap of green steel",
-            slug="bench-contracts-for-difference",
-            summary="How carbon contracts for difference can close the cost gap of green steel.",
-            body=brief_body(args.sections),
-            authors="A. Author, B. Author",
-            status="published",
-            published_on=datetime.date(2025, 3, 14),
-        )
+        brief = create_brief(args.sections)
         # Warm-up, not counted: the worker's child imports WeasyPrint and loads fonts on
         # its first render; this process does the same for the bare runs.
         first = through_worker(brief, 0)
@@ -248,30 +279,7 @@ def main() -> None:
             print(f"  dropped database {DB_NAME}")
         media.cleanup()
 
-    worker_median = statistics.median(w["seconds"] for w in workers)
-    bare_median = statistics.median(b["seconds"] for b in bares)
-    render_median = statistics.median(w["render"] for w in workers)
-    ratio = worker_median / bare_median
-    load = os.getloadavg()
-    print()
-    print(
-        f"machine: {os.cpu_count()} cores, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
-    )
-    print(f"pages: {workers[-1]['pages']} (worker), {bares[-1]['pages']} (bare)")
-    print(f"{'':<34}{'median s':>10}{'min s':>10}{'max s':>10}")
-    for label, values in (
-        ("request → done, through the worker", [w["seconds"] for w in workers]),
-        ("  of it: the render in the task", [w["render"] for w in workers]),
-        ("bare WeasyPrint, same HTML", [b["seconds"] for b in bares]),
-    ):
-        print(
-            f"{label:<34}{statistics.median(values):>10.3f}{min(values):>10.3f}{max(values):>10.3f}"
-        )
-    verdict = "PASS" if ratio <= BAR_RATIO else "FAIL"
-    print(
-        f"bar: worker ≤ {BAR_RATIO} × bare → {verdict} (ratio {ratio:.2f}: {worker_median:.3f} s "
-        f"vs {bare_median:.3f} s; the task's own render {render_median:.3f} s; Redis {REDIS_URL})"
-    )
+    report(workers, bares)
 
 
 if __name__ == "__main__":

@@ -305,14 +305,47 @@ def run(label: str, number: int, worker: Worker, sink: Sink, app, kill: str, kil
     }
 
 
-def main() -> None:
+def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--subscribers", type=int, default=2000)
     parser.add_argument("--kill-after", type=int, default=537)
     parser.add_argument("--runs", default="clean,kill-pool,kill-worker")
     parser.add_argument("--keep-db", action="store_true")
     parser.add_argument("--timeout", type=int, default=600)
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def report(args, results: list[dict]) -> None:
+    print()
+    load = os.getloadavg()
+    print(
+        f"machine: {os.cpu_count()} cores, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
+    )
+    header = (
+        f"{'run':<13}{'seconds':>9}{'msg/s':>8}{'killed at':>11}{'messages':>10}"
+        f"{'duplicates':>12}{'unconfirmed':>13}{'(arrived)':>10}{'lost':>6}"
+    )
+    print(header)
+    verdicts = []
+    for r in results:
+        killed = f"{r['killed_at']:.1f} s" if r["killed_at"] is not None else "—"
+        print(
+            f"{r['label']:<13}{r['seconds']:>9.2f}{r['messages'] / r['seconds']:>8.0f}"
+            f"{killed:>11}{r['messages']:>10,}{r['duplicates']:>12}{r['unconfirmed']:>13}"
+            f"{r['unconfirmed_arrived']:>10}{r['sent_not_received']:>6}"
+        )
+        ok = r["seconds"] <= BAR_SECONDS and r["duplicates"] == 0 and r["finished"]
+        ok = ok and r["sent_not_received"] == 0 and r["unconfirmed"] <= 1
+        verdicts.append(ok)
+    print(
+        f"bar: {args.subscribers:,} subscribers in ≤ {BAR_SECONDS:.0f} s with 0 duplicates, "
+        "also after a kill (≤ 1 unconfirmed, nothing marked sent that did not arrive) → "
+        + ("PASS" if all(verdicts) else "FAIL")
+    )
+
+
+def main() -> None:
+    args = parse_args()
     runs = [r.strip() for r in args.runs.split(",") if r.strip()]
 
     def too_long(*_):
@@ -375,32 +408,7 @@ def main() -> None:
             drop_database(DB_NAME)
             print(f"  dropped database {DB_NAME}")
 
-    print()
-    load = os.getloadavg()
-    print(
-        f"machine: {os.cpu_count()} cores, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
-    )
-    header = (
-        f"{'run':<13}{'seconds':>9}{'msg/s':>8}{'killed at':>11}{'messages':>10}"
-        f"{'duplicates':>12}{'unconfirmed':>13}{'(arrived)':>10}{'lost':>6}"
-    )
-    print(header)
-    verdicts = []
-    for r in results:
-        killed = f"{r['killed_at']:.1f} s" if r["killed_at"] is not None else "—"
-        print(
-            f"{r['label']:<13}{r['seconds']:>9.2f}{r['messages'] / r['seconds']:>8.0f}"
-            f"{killed:>11}{r['messages']:>10,}{r['duplicates']:>12}{r['unconfirmed']:>13}"
-            f"{r['unconfirmed_arrived']:>10}{r['sent_not_received']:>6}"
-        )
-        ok = r["seconds"] <= BAR_SECONDS and r["duplicates"] == 0 and r["finished"]
-        ok = ok and r["sent_not_received"] == 0 and r["unconfirmed"] <= 1
-        verdicts.append(ok)
-    print(
-        f"bar: {args.subscribers:,} subscribers in ≤ {BAR_SECONDS:.0f} s with 0 duplicates, "
-        "also after a kill (≤ 1 unconfirmed, nothing marked sent that did not arrive) → "
-        + ("PASS" if all(verdicts) else "FAIL")
-    )
+    report(args, results)
 
 
 if __name__ == "__main__":

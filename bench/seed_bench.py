@@ -92,104 +92,133 @@ def reference_data() -> None:
 
 def seed(*, roadmaps: int = 1000, targets: int = 4000, seed: int = 4) -> dict[str, int]:
     from django.db import transaction
-    from simple_history.utils import bulk_create_with_history
 
-    from tracker.models import CountryGroup, PolicyInstrument, Roadmap, Sector, Target
-
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # one generator, drawn in this order: the same data each run
     with transaction.atomic():
         reference_data()
-        sectors = list(Sector.objects.all())
-        instruments = list(PolicyInstrument.objects.all())
-        regions = list(CountryGroup.objects.all())
-        today = datetime.date(2025, 6, 1)
+        items = seed_roadmaps(rng, roadmaps)
+        link_roadmaps(rng, items)
+        all_targets = seed_targets(rng, items, targets)
+        interim = link_interim_targets(all_targets)
+    return {"roadmaps": len(items), "targets": len(all_targets), "interim": len(interim)}
 
-        items = []
-        for n in range(roadmaps):
-            scope = pick(rng, SCOPES)
-            country = pick(rng, COUNTRY_WEIGHTS) if scope in ("national", "company") else ""
-            region = rng.choice(regions) if scope == "regional" else None
-            sector_names = rng.sample(sectors, k=rng.choice([1, 1, 1, 2, 2, 3]))
-            title_sector = sector_names[0].name
-            place = country or (region.name if region else "Global")
-            items.append(
-                Roadmap(
-                    title=f"{place} {title_sector.lower()} transition roadmap {n + 1} (bench)",
-                    slug=f"bench-roadmap-{n + 1}",
-                    scope=scope,
-                    country=country,
-                    region=region,
-                    publisher=f"Bench publisher {rng.randint(1, 200)}",
-                    published_on=today - datetime.timedelta(days=rng.randint(0, 365 * 8)),
-                    status=pick(rng, ROADMAP_STATUSES),
-                    summary="A **benchmark** roadmap: invented data.\n\n" + "Text. " * 40,
-                    document_url=f"https://example.org/roadmaps/{n + 1}.pdf",
-                    language=rng.choice(LANGUAGES),
-                    last_reviewed_on=today - datetime.timedelta(days=rng.randint(0, 900)),
-                )
-            )
-            items[-1]._bench_sectors = sector_names
-            items[-1]._bench_instruments = rng.sample(instruments, k=rng.randint(0, 3))
-        created = bulk_create_with_history(items, Roadmap, batch_size=500)
-        sector_links, instrument_links = [], []
-        for roadmap in items:  # bulk_create set their ids (PostgreSQL)
-            sector_links += [
-                Roadmap.sectors.through(roadmap_id=roadmap.pk, sector_id=s.pk)
-                for s in roadmap._bench_sectors
-            ]
-            instrument_links += [
-                Roadmap.instruments.through(roadmap_id=roadmap.pk, policyinstrument_id=i.pk)
-                for i in roadmap._bench_instruments
-            ]
-        Roadmap.sectors.through.objects.bulk_create(sector_links, batch_size=2000)
-        Roadmap.instruments.through.objects.bulk_create(instrument_links, batch_size=2000)
-        # A few superseded roadmaps point at their successor.
-        superseded = [r for r in items if r.status == "superseded"]
-        for old in superseded:
-            old.superseded_by_id = rng.choice(items).pk if rng.random() < 0.7 else None
-            if old.superseded_by_id == old.pk:
-                old.superseded_by_id = None
-        Roadmap.objects.bulk_update(superseded, ["superseded_by"], batch_size=500)
 
-        # Targets: most belong to a roadmap (its country), some are country-level.
-        all_targets = []
-        for _ in range(targets):
-            roadmap = rng.choice(items) if rng.random() < 0.85 else None
-            country = roadmap.country if roadmap else pick(rng, COUNTRY_WEIGHTS)
-            if roadmap is None and not country:
-                country = "IN"
-            sector = rng.choice(roadmap._bench_sectors) if roadmap and rng.random() < 0.7 else None
-            kind = pick(rng, TARGET_KINDS)
-            base = rng.choice([None, 1990, 2005, 2015, 2019, 2020])
-            year = rng.choice([2025, 2030, 2030, 2035, 2040, 2045, 2050, 2050, 2060, 2070])
-            all_targets.append(
-                Target(
-                    roadmap=roadmap,
-                    country=country,
-                    sector=sector,
-                    kind=kind,
-                    description=f"Bench target: {kind.replace('_', ' ')} by {year}",
-                    base_year=base,
-                    target_year=year,
-                    value=None if kind == "net_zero" else rng.randint(10, 100),
-                    unit="" if kind == "net_zero" else "%",
-                    status=pick(rng, TARGET_STATUSES),
-                )
+def seed_roadmaps(rng: random.Random, count: int) -> list:
+    """``count`` roadmaps of every scope, with history; each remembers the sectors and
+    instruments drawn for it (``_bench_sectors``, ``_bench_instruments``)."""
+    from simple_history.utils import bulk_create_with_history
+
+    from tracker.models import CountryGroup, PolicyInstrument, Roadmap, Sector
+
+    sectors = list(Sector.objects.all())
+    instruments = list(PolicyInstrument.objects.all())
+    regions = list(CountryGroup.objects.all())
+    today = datetime.date(2025, 6, 1)
+    items = []
+    for n in range(count):
+        scope = pick(rng, SCOPES)
+        country = pick(rng, COUNTRY_WEIGHTS) if scope in ("national", "company") else ""
+        region = rng.choice(regions) if scope == "regional" else None
+        sector_names = rng.sample(sectors, k=rng.choice([1, 1, 1, 2, 2, 3]))
+        title_sector = sector_names[0].name
+        place = country or (region.name if region else "Global")
+        items.append(
+            Roadmap(
+                title=f"{place} {title_sector.lower()} transition roadmap {n + 1} (bench)",
+                slug=f"bench-roadmap-{n + 1}",
+                scope=scope,
+                country=country,
+                region=region,
+                publisher=f"Bench publisher {rng.randint(1, 200)}",
+                published_on=today - datetime.timedelta(days=rng.randint(0, 365 * 8)),
+                status=pick(rng, ROADMAP_STATUSES),
+                summary="A **benchmark** roadmap: invented data.\n\n" + "Text. " * 40,
+                document_url=f"https://example.org/roadmaps/{n + 1}.pdf",
+                language=rng.choice(LANGUAGES),
+                last_reviewed_on=today - datetime.timedelta(days=rng.randint(0, 900)),
             )
-        bulk_create_with_history(all_targets, Target, batch_size=1000)
-        # Interim targets lead to their roadmap's net-zero target.
-        net_zero = {}
-        for target in all_targets:
-            if target.roadmap is not None and target.kind == "net_zero":
-                net_zero.setdefault(target.roadmap.pk, target)
-        interim = []
-        for target in all_targets:
-            end = net_zero.get(target.roadmap.pk) if target.roadmap is not None else None
-            if end is not None and end is not target and target.target_year < end.target_year:
-                target.end_target_id = end.pk
-                interim.append(target)
-        Target.objects.bulk_update(interim, ["end_target"], batch_size=1000)
-    return {"roadmaps": len(created), "targets": len(all_targets), "interim": len(interim)}
+        )
+        items[-1]._bench_sectors = sector_names
+        items[-1]._bench_instruments = rng.sample(instruments, k=rng.randint(0, 3))
+    bulk_create_with_history(items, Roadmap, batch_size=500)
+    return items
+
+
+def link_roadmaps(rng: random.Random, items: list) -> None:
+    """The roadmaps' sectors and instruments; a few superseded ones point at a successor."""
+    from tracker.models import Roadmap
+
+    sector_links, instrument_links = [], []
+    for roadmap in items:  # bulk_create set their ids (PostgreSQL)
+        sector_links += [
+            Roadmap.sectors.through(roadmap_id=roadmap.pk, sector_id=s.pk)
+            for s in roadmap._bench_sectors
+        ]
+        instrument_links += [
+            Roadmap.instruments.through(roadmap_id=roadmap.pk, policyinstrument_id=i.pk)
+            for i in roadmap._bench_instruments
+        ]
+    Roadmap.sectors.through.objects.bulk_create(sector_links, batch_size=2000)
+    Roadmap.instruments.through.objects.bulk_create(instrument_links, batch_size=2000)
+    superseded = [r for r in items if r.status == "superseded"]
+    for old in superseded:
+        old.superseded_by_id = rng.choice(items).pk if rng.random() < 0.7 else None
+        if old.superseded_by_id == old.pk:
+            old.superseded_by_id = None
+    Roadmap.objects.bulk_update(superseded, ["superseded_by"], batch_size=500)
+
+
+def seed_targets(rng: random.Random, items: list, count: int) -> list:
+    """``count`` targets with history: most belong to a roadmap (its country), some are
+    country-level."""
+    from simple_history.utils import bulk_create_with_history
+
+    from tracker.models import Target
+
+    all_targets = []
+    for _ in range(count):
+        roadmap = rng.choice(items) if rng.random() < 0.85 else None
+        country = roadmap.country if roadmap else pick(rng, COUNTRY_WEIGHTS)
+        if roadmap is None and not country:
+            country = "IN"
+        sector = rng.choice(roadmap._bench_sectors) if roadmap and rng.random() < 0.7 else None
+        kind = pick(rng, TARGET_KINDS)
+        base = rng.choice([None, 1990, 2005, 2015, 2019, 2020])
+        year = rng.choice([2025, 2030, 2030, 2035, 2040, 2045, 2050, 2050, 2060, 2070])
+        all_targets.append(
+            Target(
+                roadmap=roadmap,
+                country=country,
+                sector=sector,
+                kind=kind,
+                description=f"Bench target: {kind.replace('_', ' ')} by {year}",
+                base_year=base,
+                target_year=year,
+                value=None if kind == "net_zero" else rng.randint(10, 100),
+                unit="" if kind == "net_zero" else "%",
+                status=pick(rng, TARGET_STATUSES),
+            )
+        )
+    bulk_create_with_history(all_targets, Target, batch_size=1000)
+    return all_targets
+
+
+def link_interim_targets(all_targets: list) -> list:
+    """Interim targets lead to their roadmap's net-zero target; returns the interim ones."""
+    from tracker.models import Target
+
+    net_zero = {}
+    for target in all_targets:
+        if target.roadmap is not None and target.kind == "net_zero":
+            net_zero.setdefault(target.roadmap.pk, target)
+    interim = []
+    for target in all_targets:
+        end = net_zero.get(target.roadmap.pk) if target.roadmap is not None else None
+        if end is not None and end is not target and target.target_year < end.target_year:
+            target.end_target_id = end.pk
+            interim.append(target)
+    Target.objects.bulk_update(interim, ["end_target"], batch_size=1000)
+    return interim
 
 
 def main() -> None:

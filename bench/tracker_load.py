@@ -214,7 +214,7 @@ def counts(env: dict[str, str]) -> str:
     return manage(env, "shell", "-c", code).stdout.strip().splitlines()[-1]
 
 
-def main() -> None:
+def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--duration", type=int, default=5, help="seconds per measurement")
     parser.add_argument("--rounds", type=int, default=3, help="measurements of each URL")
@@ -223,98 +223,87 @@ def main() -> None:
     parser.add_argument("--reuse-db", action="store_true", help="use leadit_bench as it is")
     parser.add_argument("--skip-gem", action="store_true")
     parser.add_argument("--timeout", type=int, default=1500, help="stop the whole run after")
-    args = parser.parse_args()
+    return parser.parse_args()
 
-    def too_long(*_):
-        raise SystemExit(f"stopped: the run took over {args.timeout} s")
 
-    signal.signal(signal.SIGALRM, too_long)
-    signal.alarm(args.timeout)
+def start_gunicorn(env: dict) -> tuple[subprocess.Popen, str]:
+    """gunicorn with 2 sync workers on a free loopback port, answering; and its base URL."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    gunicorn = subprocess.Popen(
+        [str(ROOT / ".venv/bin/gunicorn"), "leadit.wsgi:application", "--workers", "2",
+         "--worker-class", "sync", "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
+         "--timeout", "60"],
+        cwd=ROOT, env=env, start_new_session=True,
+    )  # fmt: skip
+    wait_until_up(base, gunicorn)
+    print(f"  gunicorn (2 sync workers) on {base}, pid {gunicorn.pid}", flush=True)
+    return gunicorn, base
 
-    static_root = Path(tempfile.mkdtemp(prefix="leadit_bench_static_"))
-    env = production_env(DB_NAME, ROOT_URLCONF="bench.bare_urls", STATIC_ROOT=str(static_root))
-    gunicorn = None
-    print(f"Tracker load benchmark: database {DB_NAME}, Redis {env['REDIS_URL']}", flush=True)
-    try:
-        if not args.reuse_db:
-            create_database(DB_NAME)
-            manage(env, "migrate", "--noinput", "--skip-checks")
-            load_data(env, args.skip_gem)
-        data = counts(env)
-        print(f"  data: {data}")
-        manage(env, "collectstatic", "--noinput", "-v", "0")
-        flush_redis_db()
 
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        gunicorn = subprocess.Popen(
-            [str(ROOT / ".venv/bin/gunicorn"), "leadit.wsgi:application", "--workers", "2",
-             "--worker-class", "sync", "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
-             "--timeout", "60"],
-            cwd=ROOT, env=env, start_new_session=True,
-        )  # fmt: skip
-        wait_until_up(base, gunicorn)
-        print(f"  gunicorn (2 sync workers) on {base}, pid {gunicorn.pid}", flush=True)
+def stop_gunicorn(gunicorn: subprocess.Popen) -> None:
+    if gunicorn.poll() is None:
+        os.killpg(gunicorn.pid, signal.SIGTERM)
+        try:
+            gunicorn.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(gunicorn.pid, signal.SIGKILL)
+            gunicorn.wait()
+        print("  gunicorn stopped")
 
-        for label, path, kind in URLS:
-            target = path + ("warm-1" if kind == "uncached" else "")
-            for _ in range(2):  # the second one is a cache hit for cached pages
-                status, body = get(base + target)
-            if status != 200:
-                raise SystemExit(f"{label}: {base}{target} answered {status}")
-            sent = get(base + target, headers={"Accept-Encoding": "gzip"})[1]
+
+def warm(base: str) -> None:
+    """Each URL requested until a cached page is a cache hit; its size printed."""
+    for label, path, kind in URLS:
+        target = path + ("warm-1" if kind == "uncached" else "")
+        for _ in range(2):  # the second one is a cache hit for cached pages
+            status, body = get(base + target)
+        if status != 200:
+            raise SystemExit(f"{label}: {base}{target} answered {status}")
+        sent = get(base + target, headers={"Accept-Encoding": "gzip"})[1]
+        print(
+            f"  {label}: {status}, {len(body) / 1024:.0f} KiB ({len(sent) / 1024:.0f} KiB sent to a browser)",
+            flush=True,
+        )
+
+
+def measure_urls(args, wrk: str | None, script: Path, base: str) -> list[tuple]:
+    """Every URL's medians over the rounds: ``(label, path, kind, req/s, p95, p50, errors,
+    × bare)``."""
+
+    # The machine is shared and its load changes from second to second: the bare view
+    # is measured right before and after every page, round after round, and each
+    # page's ratio is to the mean of its two neighbours (the median over the rounds).
+    def measure(path: str, unique: bool):
+        if wrk:
+            return run_wrk(wrk, script, base, path, unique, args.duration, args.connections)
+        return run_python(base, path, unique, args.duration, args.connections)
+
+    runs: dict[str, list] = {label: [] for label, _path, _kind in URLS}
+    for round_number in range(1, args.rounds + 1):
+        bare_before = measure(URLS[0][1], False)
+        runs[URLS[0][0]].append((*bare_before, 1.0))
+        for label, path, kind in URLS[1:]:
+            measured = measure(path, kind == "uncached")
+            bare_after = measure(URLS[0][1], False)
+            ratio = measured[0] / ((bare_before[0] + bare_after[0]) / 2)
+            runs[label].append((*measured, ratio))
+            runs[URLS[0][0]].append((*bare_after, 1.0))
+            bare_before = bare_after
             print(
-                f"  {label}: {status}, {len(body) / 1024:.0f} KiB ({len(sent) / 1024:.0f} KiB sent to a browser)",
+                f"  round {round_number}: {label}: {measured[0]:.0f} req/s, {ratio:.2f} × bare",
                 flush=True,
             )
+    figures = []
+    for label, path, kind in URLS:
+        rps, p95, p50, _errors, ratio = (statistics.median(m[i] for m in runs[label])
+                                         for i in range(5))  # fmt: skip
+        errors = sum(m[3] for m in runs[label])
+        figures.append((label, path, kind, rps, p95, p50, errors, ratio))
+    return figures
 
-        wrk = ensure_wrk()
-        script = static_root / "bench.lua"
-        script.write_text(WRK_SCRIPT)
 
-        # The machine is shared and its load changes from second to second: the bare view
-        # is measured right before and after every page, round after round, and each
-        # page's ratio is to the mean of its two neighbours (the median over the rounds).
-        def measure(path: str, unique: bool):
-            if wrk:
-                return run_wrk(wrk, script, base, path, unique, args.duration, args.connections)
-            return run_python(base, path, unique, args.duration, args.connections)
-
-        runs: dict[str, list] = {label: [] for label, _path, _kind in URLS}
-        for round_number in range(1, args.rounds + 1):
-            bare_before = measure(URLS[0][1], False)
-            runs[URLS[0][0]].append((*bare_before, 1.0))
-            for label, path, kind in URLS[1:]:
-                measured = measure(path, kind == "uncached")
-                bare_after = measure(URLS[0][1], False)
-                ratio = measured[0] / ((bare_before[0] + bare_after[0]) / 2)
-                runs[label].append((*measured, ratio))
-                runs[URLS[0][0]].append((*bare_after, 1.0))
-                bare_before = bare_after
-                print(
-                    f"  round {round_number}: {label}: {measured[0]:.0f} req/s, {ratio:.2f} × bare",
-                    flush=True,
-                )
-        figures = []
-        for label, path, kind in URLS:
-            rps, p95, p50, _errors, ratio = (statistics.median(m[i] for m in runs[label])
-                                             for i in range(5))  # fmt: skip
-            errors = sum(m[3] for m in runs[label])
-            figures.append((label, path, kind, rps, p95, p50, errors, ratio))
-    finally:
-        if gunicorn is not None and gunicorn.poll() is None:
-            os.killpg(gunicorn.pid, signal.SIGTERM)
-            try:
-                gunicorn.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(gunicorn.pid, signal.SIGKILL)
-                gunicorn.wait()
-            print("  gunicorn stopped")
-        shutil.rmtree(static_root, ignore_errors=True)
-        if not args.keep_db and not args.reuse_db:
-            drop_database(DB_NAME)
-            print(f"  dropped database {DB_NAME}")
-
+def report(args, data: dict, wrk: str | None, figures: list[tuple]) -> None:
     load = os.getloadavg()
     print()
     print(
@@ -340,6 +329,45 @@ def main() -> None:
         print(f"{label:<22}{rps:>9.0f}{p50:>9.1f}{p95:>9.1f}{ratio:>8.2f}{errors:>8}  {verdict}")
     print(f"bars: {'all PASS' if all(verdicts) else 'some FAIL'} ({sum(verdicts)}/{len(verdicts)})")
     print("(URLs: " + "; ".join(f"{label} = {path}" for label, path, _ in URLS) + ")")
+
+
+def main() -> None:
+    args = parse_args()
+
+    def too_long(*_):
+        raise SystemExit(f"stopped: the run took over {args.timeout} s")
+
+    signal.signal(signal.SIGALRM, too_long)
+    signal.alarm(args.timeout)
+
+    static_root = Path(tempfile.mkdtemp(prefix="leadit_bench_static_"))
+    env = production_env(DB_NAME, ROOT_URLCONF="bench.bare_urls", STATIC_ROOT=str(static_root))
+    gunicorn = None
+    print(f"Tracker load benchmark: database {DB_NAME}, Redis {env['REDIS_URL']}", flush=True)
+    try:
+        if not args.reuse_db:
+            create_database(DB_NAME)
+            manage(env, "migrate", "--noinput", "--skip-checks")
+            load_data(env, args.skip_gem)
+        data = counts(env)
+        print(f"  data: {data}")
+        manage(env, "collectstatic", "--noinput", "-v", "0")
+        flush_redis_db()
+        gunicorn, base = start_gunicorn(env)
+        warm(base)
+        wrk = ensure_wrk()
+        script = static_root / "bench.lua"
+        script.write_text(WRK_SCRIPT)
+        figures = measure_urls(args, wrk, script, base)
+    finally:
+        if gunicorn is not None:
+            stop_gunicorn(gunicorn)
+        shutil.rmtree(static_root, ignore_errors=True)
+        if not args.keep_db and not args.reuse_db:
+            drop_database(DB_NAME)
+            print(f"  dropped database {DB_NAME}")
+
+    report(args, data, wrk, figures)
 
 
 if __name__ == "__main__":
