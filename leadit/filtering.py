@@ -29,6 +29,9 @@ Methods:
   choices", "is not a year from 2019 to 2100", …). Hook: ``why_ignored(name)``.
 - ``selected(name) -> str``: the value chosen for a facet (slug, code, choice, year) or "".
 
+Filters: ``SlugChoiceFilter`` (an object named by its slug) and ``YearFilter`` (a year
+between its ``min_value`` and ``max_value``; ignored with "is not a year from … to …").
+
 For pages without a ``FilterSet``: ``read_choice_filters(data, filters)`` gives the same
 ``ActiveFilter``/``IgnoredFilter`` for plain ``(name, label, choices)`` filters.
 
@@ -81,6 +84,14 @@ def query_without(query: QueryDict, *names: str) -> str:
 def list_url_without(request: HttpRequest, *names: str) -> str:
     """The list as it is, without the filters ``names``: the link that removes them."""
     return query_without(request.GET, *names, *NOT_FILTERS) or request.path
+
+
+class SlugChoiceFilter(django_filters.ModelChoiceFilter):
+    """An object of ``queryset`` named by its slug (``?sector=steel``)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("to_field_name", "slug")
+        super().__init__(*args, **kwargs)
 
 
 class YearFilter(django_filters.Filter):

@@ -13,7 +13,8 @@ from django_countries import countries
 from django_filters.fields import ModelChoiceField
 
 from leadit.facets import FacetedFilterSet
-from tracker.models import Sector
+from leadit.filtering import SlugChoiceFilter
+from tracker.filters import sector_filter
 
 from .models import Member, Pillar
 
@@ -37,7 +38,7 @@ class PillarSlugOrNumberField(ModelChoiceField):
         return super().to_python(value)
 
 
-class PillarFilter(django_filters.ModelChoiceFilter):
+class PillarFilter(SlugChoiceFilter):
     field_class = PillarSlugOrNumberField
 
 
@@ -51,18 +52,11 @@ class MemberFilter(FacetedFilterSet):
     )
     kind = django_filters.ChoiceFilter(label="Kind", choices=Member.Kind.choices)
     country = django_filters.ChoiceFilter(label="Country", choices=_country_choices)
-    sector = django_filters.ModelChoiceFilter(
-        label="Sector",
-        field_name="sectors",
-        queryset=Sector.objects.all(),
-        to_field_name="slug",
-        distinct=True,
-    )
+    sector = sector_filter()
     pillar = PillarFilter(
         label="Pillar",
         field_name="pillar_engagements__pillar",
         queryset=Pillar.objects.all(),
-        to_field_name="slug",
         distinct=True,
     )
     economy_group = django_filters.ChoiceFilter(

@@ -12,7 +12,7 @@ from django_countries import countries
 
 from leadit.facets import FacetedFilterSet
 from leadit.filtering import YearFilter
-from tracker.models import Sector
+from tracker.filters import sector_filter
 
 from .models import Publication
 
@@ -25,13 +25,7 @@ class PublicationFilter(FacetedFilterSet):
         label="Title or summary contains", method="filter_text", max_length=200, strip=True
     )
     kind = django_filters.ChoiceFilter(label="Kind", choices=Publication.Kind.choices)
-    sector = django_filters.ModelChoiceFilter(
-        label="Sector",
-        field_name="sectors",
-        queryset=Sector.objects.all(),
-        to_field_name="slug",
-        distinct=True,
-    )
+    sector = sector_filter()
     country = django_filters.ChoiceFilter(
         label="Country", choices=lambda: list(countries), method="filter_country"
     )

@@ -22,7 +22,7 @@ from django.db.models.functions import Coalesce, NullIf
 from django_countries import countries
 
 from leadit.facets import FacetedFilterSet
-from leadit.filtering import ActiveFilter, YearFilter
+from leadit.filtering import ActiveFilter, SlugChoiceFilter, YearFilter
 
 from .groups import derived_groups
 from .models import YEAR_VALIDATORS, CountryGroup, CountryGroupMembership, Roadmap, Sector, Target
@@ -63,6 +63,13 @@ SORT_ORDERINGS = {
     "-updated_at": [F("updated_at").desc(), "pk"],
     "country": [_country_name_order().asc(nulls_last=True), "title", "pk"],
 }
+
+
+def sector_filter(*, field_name: str = "sectors", distinct: bool = True) -> SlugChoiceFilter:
+    """``?sector=steel``: the sector named by its slug, on every list that has sectors."""
+    return SlugChoiceFilter(
+        label="Sector", field_name=field_name, queryset=Sector.objects.all(), distinct=distinct
+    )
 
 
 def in_group(*, slug: str, countries_of_derived: set[str] | None = None) -> Q:
@@ -119,18 +126,12 @@ class FlagFilter(django_filters.Filter):
 
 class RoadmapFilter(FacetedFilterSet):
     q = django_filters.CharFilter(label="Search", method="filter_text", max_length=200, strip=True)
-    sector = django_filters.ModelChoiceFilter(
-        label="Sector",
-        field_name="sectors",
-        queryset=Sector.objects.all(),
-        to_field_name="slug",
-    )
+    sector = sector_filter(distinct=False)
     scope = django_filters.ChoiceFilter(label="Scope", choices=Roadmap.Scope.choices)
     status = django_filters.ChoiceFilter(label="Status", choices=Roadmap.Status.choices)
-    region = django_filters.ModelChoiceFilter(
+    region = SlugChoiceFilter(
         label="Region",
         queryset=CountryGroup.objects.filter(kind=CountryGroup.Kind.REGION),
-        to_field_name="slug",
         method="filter_region",
     )
     group = GroupFilter(label="Country group", method="filter_group", max_length=100)

@@ -13,7 +13,9 @@ from django.http import QueryDict
 from django_countries import countries
 
 from leadit.facets import Facet, FacetedFilterSet, FacetOption
+from leadit.filtering import SlugChoiceFilter
 
+from ..filters import sector_filter
 from ..gem_import import GEM_SOURCE
 from ..models import IndustrialProject, ProjectCapacity, Sector, Technology
 
@@ -51,16 +53,13 @@ class ProjectFilter(FacetedFilterSet):
     )
     country = django_filters.ChoiceFilter(label="Country", choices=lambda: list(countries))
     status = django_filters.ChoiceFilter(label="Status", choices=IndustrialProject.Status.choices)
-    technology = django_filters.ModelChoiceFilter(
+    technology = SlugChoiceFilter(
         label="Technology",
         field_name="technologies",
         queryset=Technology.objects.all(),
-        to_field_name="slug",
         distinct=True,
     )
-    sector = django_filters.ModelChoiceFilter(
-        label="Sector", field_name="sector", queryset=Sector.objects.all(), to_field_name="slug"
-    )
+    sector = sector_filter(field_name="sector", distinct=False)
 
     class Meta:
         model = IndustrialProject
