@@ -8,6 +8,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.db import transaction
 
 import leadit.demo
 
@@ -65,9 +66,27 @@ def test_seed_demo_refuses_to_run_when_debug_is_off():
 # --- What the public sees of the demo: truthful about real members and plans -------------
 
 
+@pytest.fixture(scope="module")
+def _seeded_once(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo seeded once for the tests below (seeding takes seconds), in a transaction
+    rolled back after them; each test runs in a savepoint of it, so none sees another's
+    changes. Its own logins file, which ``seeded`` points the test at."""
+    logins = tmp_path_factory.mktemp("demo") / "demo-logins.json"
+    with (
+        pytest.MonkeyPatch.context() as patch,
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+    ):
+        patch.setattr(leadit.demo, "DEMO_LOGINS_FILE", logins)
+        output = _seed()
+        yield output, logins
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def seeded(db):
-    output = _seed()
+def seeded(db, _seeded_once, monkeypatch):
+    output, logins = _seeded_once
+    monkeypatch.setattr(leadit.demo, "DEMO_LOGINS_FILE", logins)
     return output
 
 
