@@ -7,6 +7,8 @@ seeding transaction commits."""
 import io
 
 import pytest
+from django.db import transaction
+from django.test import TestCase, override_settings
 from pypdf import PdfReader
 
 import leadit.demo
@@ -29,26 +31,39 @@ from publications.models import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _demo_logins_in_tmp(tmp_path, monkeypatch):
-    monkeypatch.setattr(leadit.demo, "DEMO_LOGINS_FILE", tmp_path / "demo-logins.json")
+@pytest.fixture(scope="module")
+def _seeded_once(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo seeded once for this module's tests, as in the embedded default: tasks run
+    in-process when they are sent (after commit), so the PDFs are rendered. All in a
+    transaction rolled back after the tests; each test runs in a savepoint of it."""
+    folder = tmp_path_factory.mktemp("publications-demo")
+    before = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    try:
+        with (
+            pytest.MonkeyPatch.context() as patch,
+            override_settings(MEDIA_ROOT=folder / "media"),
+            django_db_blocker.unblock(),
+            transaction.atomic(),
+        ):
+            patch.setattr(leadit.demo, "DEMO_LOGINS_FILE", folder / "demo-logins.json")
+            _seed()
+            yield
+            transaction.set_rollback(True)
+    finally:
+        app.conf.task_always_eager, app.conf.task_eager_propagates = before
 
 
 @pytest.fixture
-def eager_celery(settings, tmp_path):
-    """The embedded default: tasks run in-process when they are sent (after commit)."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    before = app.conf.task_always_eager, app.conf.task_eager_propagates
-    app.conf.task_always_eager = app.conf.task_eager_propagates = True
-    yield
-    app.conf.task_always_eager, app.conf.task_eager_propagates = before
+def seeded(db, _seeded_once):
+    """The seeded demo; the test runs in a savepoint of the seeding transaction."""
 
 
-def _seed(django_capture_on_commit_callbacks):
+def _seed():
     # The apps below publications, in INSTALLED_APPS order, as ``seed_demo`` runs them.
     for module in (leadit.demo, tracker.demo, members.demo, summits.demo, workplan.demo):
         module.seed_demo()
-    with django_capture_on_commit_callbacks(execute=True):
+    with TestCase.captureOnCommitCallbacks(execute=True):
         demo.seed_demo()
 
 
@@ -65,11 +80,7 @@ def _counts():
     }
 
 
-def test_demo_publishes_two_briefs_and_a_newsletter_with_their_pdfs(
-    eager_celery, django_capture_on_commit_callbacks, client
-):
-    _seed(django_capture_on_commit_callbacks)
-
+def test_demo_publishes_two_briefs_and_a_newsletter_with_their_pdfs(seeded, client):
     briefs = {b.slug: b for b in Brief.objects.all()}
     assert set(briefs) == {
         "green-public-procurement-steel-cement",
@@ -116,11 +127,10 @@ def test_demo_publishes_two_briefs_and_a_newsletter_with_their_pdfs(
     assert b"".join(pdf.streaming_content).startswith(b"%PDF")
 
 
-def test_demo_seeded_twice_changes_nothing(eager_celery, django_capture_on_commit_callbacks):
-    _seed(django_capture_on_commit_callbacks)
+def test_demo_seeded_twice_changes_nothing(seeded):
     first = _counts()
 
-    _seed(django_capture_on_commit_callbacks)
+    _seed()
 
     assert _counts() == first
     assert first["documents"] == first["done"] == 3
