@@ -27,8 +27,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django_countries import countries as iso_countries
 
-from .charts import INK_SOFT, PAD, _chart_id, _n, _shorten, _svg, _text, _text_width
-from .charts import empty_chart as _empty_chart
+from .chart_parts import INK_SOFT, PAD, _chart_id, _n, _shorten, _svg, _text, _text_width
+from .chart_parts import empty_chart as _empty_chart
 
 GEOMETRY_NOT_INSTALLED = (
     "The map is not available: its geometry (the npm package world-atlas) is not installed."
@@ -98,20 +98,13 @@ def world_map(
     """
     countries = {code.upper(): key for code, key in (countries or {}).items()}
     cid = chart_id or _chart_id(
-        "map",
-        title,
-        sorted(countries.items()),
-        categories,
-        [(p.latitude, p.longitude, p.label, p.category) for p in points],
-        point_categories,
-        other_label,
-    )
+        "map", title, sorted(countries.items()), categories, _point_data(points),
+        point_categories, other_label,
+    )  # fmt: skip
     shapes = _shapes(str(geometry_file()))
     if shapes is None:
         return _empty_chart(title=title, message=GEOMETRY_NOT_INSTALLED, description=description)
 
-    by_key = {category.key: category for category in categories}
-    point_by_key = {category.key: category for category in point_categories}
     drawn = {code for code, _, _ in shapes}
     not_drawn = sorted(
         (iso_countries.name(code) or code) for code in countries if code not in drawn
@@ -126,11 +119,55 @@ def world_map(
     parts = [
         f'<path class="map__sphere" d="{_outline()}" fill="{OCEAN}" stroke="{INK_SOFT}" '
         'stroke-width="0.5"/>',
-        f'<g class="map__countries" clip-path="url(#{cid}-clip)">',
+        _countries_group(cid, shapes, countries, categories, other_label),
     ]
+    if points:
+        point_by_key = {category.key: category for category in point_categories}
+        parts.append('<g class="map__points">')
+        for point in sorted(points, key=lambda p: (-float(p.latitude), float(p.longitude))):
+            parts.append(_point(point, point_by_key.get(point.category)))
+        parts.append("</g>")
+    point_categories = point_categories if points else ()
+
+    if legend == "html":
+        height = map_height + PAD
+        svg = _svg(cid, "map", title, description, MAP_WIDTH, height, "".join(parts), defs=defs)
+        key = map_key(
+            cid,
+            categories=categories,
+            other_label=other_label,
+            point_categories=point_categories,
+            not_drawn=not_drawn,
+        )
+        return mark_safe(svg + key)  # noqa: S308 - both parts escape their text
+    legend_svg, legend_height = _legend(
+        cid, categories, other_label, point_categories, y=map_height + 10
+    )
+    parts.append(legend_svg)
+    height = map_height + 10 + legend_height + PAD
+    if not_drawn:
+        note = "Too small to draw at this scale: " + ", ".join(not_drawn) + "."
+        parts.append(_text(PAD, height + 6, _shorten(note, 120), klass="map__note", size=13))
+        height += 18
+    return _svg(cid, "map", title, description, MAP_WIDTH, height, "".join(parts), defs=defs)
+
+
+def _point_data(points: Sequence[MapPoint]) -> list[tuple]:
+    return [(p.latitude, p.longitude, p.label, p.category) for p in points]
+
+
+def _countries_group(
+    cid: str,
+    shapes: tuple[tuple[str, str, str], ...],
+    countries: Mapping[str, str],
+    categories: Sequence[MapCategory],
+    other_label: str,
+) -> str:
+    """Every country's shape, filled as its category (named in its tooltip) or plain grey."""
+    by_key = {category.key: category for category in categories}
+    parts = [f'<g class="map__countries" clip-path="url(#{cid}-clip)">']
     for code, name, path in shapes:
-        key = countries.get(code, "")
-        category = by_key.get(key)
+        category = by_key.get(countries.get(code, ""))
         if category:
             fill = f"url(#{cid}-{category.key})" if category.pattern else category.fill
             klass = f"map__country map__country--{category.key}"
@@ -140,41 +177,12 @@ def world_map(
             fill, klass = NO_CATEGORY_FILL, "map__country"
             label = f"{name}: {other_label}" if other_label else name
             border = f'stroke="{BORDER}" stroke-width="0.6"'
-        element = (
+        parts.append(
             f'<path class="{klass}" data-country="{escape(code)}" d="{path}" fill="{fill}" '
             f"{border}><title>{escape(label)}</title></path>"
         )
-        parts.append(element)
     parts.append("</g>")
-
-    if points:
-        parts.append('<g class="map__points">')
-        for point in sorted(points, key=lambda p: (-float(p.latitude), float(p.longitude))):
-            category = point_by_key.get(point.category)
-            parts.append(_point(point, category))
-        parts.append("</g>")
-
-    if legend == "html":
-        height = map_height + PAD
-        svg = _svg(cid, "map", title, description, MAP_WIDTH, height, "".join(parts), defs=defs)
-        key = map_key(
-            cid,
-            categories=categories,
-            other_label=other_label,
-            point_categories=point_categories if points else (),
-            not_drawn=not_drawn,
-        )
-        return mark_safe(svg + key)  # noqa: S308 - both parts escape their text
-    legend_svg, legend_height = _legend(
-        cid, categories, other_label, point_categories if points else (), y=map_height + 10
-    )
-    parts.append(legend_svg)
-    height = map_height + 10 + legend_height + PAD
-    if not_drawn:
-        note = "Too small to draw at this scale: " + ", ".join(not_drawn) + "."
-        parts.append(_text(PAD, height + 6, _shorten(note, 120), klass="map__note", size=13))
-        height += 18
-    return _svg(cid, "map", title, description, MAP_WIDTH, height, "".join(parts), defs=defs)
+    return "".join(parts)
 
 
 # --- Geometry ---------------------------------------------------------------------------

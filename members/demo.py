@@ -178,6 +178,25 @@ def _real_description(name: str) -> str:
 
 @transaction.atomic
 def seed_demo() -> list:
+    pillars, milestones = _seed_frameworks()
+    Member.objects.filter(slug__in=RETIRED_DEMO_SLUGS, is_demo=False).filter(
+        name__endswith="(demo)"
+    ).delete()
+    sectors = {s.slug: s for s in Sector.objects.all()}
+    _seed_real_members(sectors)
+    northwind, contoso = _seed_demo_companies(sectors)[:2]
+    _seed_engagements(northwind, contoso, pillars)
+    editor, password = demo_user_ensure(
+        email=DEMO_EDITOR_EMAIL, first_name="Demo", last_name="Editor"
+    )
+    MembershipRole.objects.get_or_create(user=editor, member=northwind)
+    _seed_demo_progress(northwind, editor, milestones)
+    return [(editor, password)]
+
+
+def _seed_frameworks() -> tuple[dict, dict]:
+    """The pillars, the commitments and the milestones, with the pillars by number and the
+    milestones by name."""
     pillars = {
         number: Pillar.objects.update_or_create(
             number=number, defaults={"title": title, "slug": slug, "description": text}
@@ -190,48 +209,49 @@ def seed_demo() -> list:
         name: Milestone.objects.update_or_create(name=name, defaults={"date": date})[0]
         for name, date in MILESTONES
     }
+    return pillars, milestones
 
-    Member.objects.filter(slug__in=RETIRED_DEMO_SLUGS, is_demo=False).filter(
-        name__endswith="(demo)"
-    ).delete()
-    sectors = {s.slug: s for s in Sector.objects.all()}
 
+def _member_ensure(*, slug: str, defaults: dict, sectors: list | None = None) -> Member:
+    """The member ``slug`` as ``defaults`` say, with its sectors and one row per commitment."""
+    member, _ = Member.objects.update_or_create(slug=slug, defaults=defaults)
+    if sectors is not None:
+        _set_sectors(member, sectors)
+    member_commitments_ensure(member=member)
+    return member
+
+
+def _real_member_defaults(name: str, kind: str, country: str) -> dict:
+    return {
+        "name": name,
+        "kind": kind,
+        "country": country,
+        "website": "",
+        "description": _real_description(name),
+        "is_demo": False,
+    }
+
+
+def _seed_real_members(sectors: dict) -> None:
+    """The real member countries and companies, as the public record lists them."""
     for name, slug, country, group, joined in COUNTRIES:
-        member, _ = Member.objects.update_or_create(
-            slug=slug,
-            defaults={
-                "name": name,
-                "kind": Member.Kind.COUNTRY,
-                "country": country,
-                "economy_group": group,
-                "joined_on": joined,
-                "website": "",
-                "description": _real_description(name),
-                "is_demo": False,
-            },
+        defaults = _real_member_defaults(name, Member.Kind.COUNTRY, country)
+        _member_ensure(
+            slug=slug, defaults={**defaults, "economy_group": group, "joined_on": joined}
         )
-        member_commitments_ensure(member=member)
-
     for name, slug, country, sector_slugs in REAL_COMPANIES:
-        member, _ = Member.objects.update_or_create(
+        defaults = _real_member_defaults(name, Member.Kind.COMPANY, country)
+        _member_ensure(
             slug=slug,
-            defaults={
-                "name": name,
-                "kind": Member.Kind.COMPANY,
-                "country": country,
-                "economy_group": "",
-                "joined_on": None,
-                "website": "",
-                "description": _real_description(name),
-                "is_demo": False,
-            },
+            defaults={**defaults, "economy_group": "", "joined_on": None},
+            sectors=[sectors[s] for s in sector_slugs if s in sectors],
         )
-        _set_sectors(member, [sectors[s] for s in sector_slugs if s in sectors])
-        member_commitments_ensure(member=member)
 
-    companies = []
-    for name, slug, country, sector_slugs, joined in COMPANIES:
-        member, _ = Member.objects.update_or_create(
+
+def _seed_demo_companies(sectors: dict) -> list[Member]:
+    """The fictional companies, in the order of ``COMPANIES``."""
+    return [
+        _member_ensure(
             slug=slug,
             defaults={
                 "name": name,
@@ -242,14 +262,15 @@ def seed_demo() -> list:
                 "description": DEMO_NOTE.format(name=name),
                 "is_demo": True,
             },
+            sectors=[sectors[s] for s in sector_slugs if s in sectors],
         )
-        _set_sectors(member, [sectors[s] for s in sector_slugs if s in sectors])
-        member_commitments_ensure(member=member)
-        companies.append(member)
+        for name, slug, country, sector_slugs, joined in COMPANIES
+    ]
 
-    # Pillar engagement: only the fictional companies (which members lead or join which
-    # pillar is not public record).
-    northwind, contoso = companies[0], companies[1]
+
+def _seed_engagements(northwind: Member, contoso: Member, pillars: dict) -> None:
+    """Pillar engagement: only the fictional companies (which members lead or join which
+    pillar is not public record)."""
     for member, number, role in (
         (northwind, 1, PillarEngagement.Role.PARTICIPANT),
         (northwind, 2, PillarEngagement.Role.LEAD),
@@ -260,13 +281,6 @@ def seed_demo() -> list:
             pillar=pillars[number],
             defaults={"role": role, "note": "Demo engagement (invented)."},
         )
-
-    editor, password = demo_user_ensure(
-        email=DEMO_EDITOR_EMAIL, first_name="Demo", last_name="Editor"
-    )
-    MembershipRole.objects.get_or_create(user=editor, member=northwind)
-    _seed_demo_progress(northwind, editor, milestones)
-    return [(editor, password)]
 
 
 def _set_sectors(member: Member, wanted: list) -> None:

@@ -121,24 +121,31 @@ def _in(filterset: PublicationFilter, name: str, path: str = "pk") -> Q:
 
 def _archive_facets(filterset: PublicationFilter) -> list[Facet]:
     published = Publication.objects.published().order_by()
-    facets = []
+    return [
+        _kind_facet(filterset, published),
+        _sector_facet(filterset, published),
+        _country_facet(filterset, published),
+        _year_facet(filterset, published),
+    ]
 
+
+def _kind_facet(filterset: PublicationFilter, published: QuerySet[Publication]) -> Facet:
     counts = dict(
         published.values_list("kind").annotate(n=Count("pk", filter=_in(filterset, "kind")))
     )
     selected = filterset.selected("kind")
-    facets.append(
-        Facet(
-            "kind",
-            "Kind",
-            [
-                FacetOption(value, str(label), counts.get(value, 0), value == selected)
-                for value, label in Publication.Kind.choices
-            ],
-        )
+    return Facet(
+        "kind",
+        "Kind",
+        [
+            FacetOption(value, str(label), counts.get(value, 0), value == selected)
+            for value, label in Publication.Kind.choices
+        ],
     )
 
-    # Sectors: those with a published publication (and the one chosen, if any).
+
+def _sector_facet(filterset: PublicationFilter, published: QuerySet[Publication]) -> Facet:
+    """Sectors with a published publication (and the one chosen, if any)."""
     sectors = Sector.objects.annotate(
         n=Count("publications", filter=_in(filterset, "sector", "publications"), distinct=True),
         total=Count(
@@ -148,20 +155,20 @@ def _archive_facets(filterset: PublicationFilter) -> list[Facet]:
         ),
     )
     selected = filterset.selected("sector")
-    facets.append(
-        Facet(
-            "sector",
-            "Sector",
-            [
-                FacetOption(s.slug, s.name, s.n, s.slug == selected)
-                for s in sectors
-                if s.total or s.slug == selected
-            ],
-        )
+    return Facet(
+        "sector",
+        "Sector",
+        [
+            FacetOption(s.slug, s.name, s.n, s.slug == selected)
+            for s in sectors
+            if s.total or s.slug == selected
+        ],
     )
 
-    # Countries: stored as "DE,IN,SE", so counted in Python over one row per publication
-    # (a few hundred at most), each saying whether the other filters keep it.
+
+def _country_facet(filterset: PublicationFilter, published: QuerySet[Publication]) -> Facet:
+    """Countries are stored as "DE,IN,SE", so counted in Python over one row per publication
+    (a few hundred at most), each saying whether the other filters keep it."""
     kept = Counter()
     seen = set()
     rows = published.annotate(
@@ -175,20 +182,13 @@ def _archive_facets(filterset: PublicationFilter) -> list[Facet]:
     selected = filterset.selected("country")
     if selected:
         seen.add(selected)
-    facets.append(
-        Facet(
-            "country",
-            "Country",
-            sorted(
-                (
-                    FacetOption(code, countries.name(code), kept[code], code == selected)
-                    for code in seen
-                ),
-                key=lambda option: option.label,
-            ),
-        )
+    options = (
+        FacetOption(code, countries.name(code), kept[code], code == selected) for code in seen
     )
+    return Facet("country", "Country", sorted(options, key=lambda option: option.label))
 
+
+def _year_facet(filterset: PublicationFilter, published: QuerySet[Publication]) -> Facet:
     years = dict(
         published.annotate(year=ExtractYear("published_on"))
         .values_list("year")
@@ -197,17 +197,14 @@ def _archive_facets(filterset: PublicationFilter) -> list[Facet]:
     selected = filterset.selected("year")
     if selected:
         years.setdefault(int(selected), 0)
-    facets.append(
-        Facet(
-            "year",
-            "Year",
-            [
-                FacetOption(str(year), str(year), n, str(year) == selected)
-                for year, n in sorted(years.items(), reverse=True)
-            ],
-        )
+    return Facet(
+        "year",
+        "Year",
+        [
+            FacetOption(str(year), str(year), n, str(year) == selected)
+            for year, n in sorted(years.items(), reverse=True)
+        ],
     )
-    return facets
 
 
 # --- One publication: /publications/<slug>/ ---------------------------------------------
