@@ -6,6 +6,7 @@ import datetime
 import io
 
 import pytest
+from django.core.cache import cache
 
 from members.models import (
     Member,
@@ -301,6 +302,22 @@ def test_directory_query_count_does_not_grow_with_the_members(client, query):
 
     large = query_count(client, LIST_URL + query)
 
+    assert large == small
+
+
+@pytest.mark.parametrize("query", ["", "?kind=company&sector=s0&pillar=1&country=IN"])
+def test_member_export_csv_query_count_does_not_grow_with_the_members(client, query):
+    url = "/members/export.csv" + query
+    _directory_world(5)
+    cache.clear()  # the view, not the page cache
+    small = query_count(client, url)
+    small_rows = len(client.get(url).content.splitlines())
+    _directory_world(30)
+    cache.clear()
+
+    large = query_count(client, url)
+
+    assert len(client.get(url).content.splitlines()) > small_rows
     assert large == small
 
 
