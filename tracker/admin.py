@@ -37,6 +37,7 @@ from .resources import (
     roadmap_rule_errors,
     target_rule_errors,
 )
+from .selectors.targets import TARGET_STATEMENT_FIELDS
 
 # Web addresses typed without a scheme are taken as https:// (Django 6's default, asked for
 # explicitly: Django 5.2 warns otherwise).
@@ -195,13 +196,7 @@ class TargetInline(admin.TabularInline):
         "kind",
         "sector",
         "country",
-        "description",
-        "base_year",
-        "target_year",
-        "value",
-        "unit",
-        "status",
-        "end_target",
+        *TARGET_STATEMENT_FIELDS,
     ]
     show_change_link = True
 

@@ -76,6 +76,68 @@ def _query_count(client, url: str) -> int:
     return len(queries.captured_queries)
 
 
+def _world_targets(national: Roadmap, steel) -> None:
+    """Sweden's net-zero years (economy-wide 2045 in law, steel 2040) and an interim
+    target; India's 2070 pledge without a roadmap."""
+    end = TargetFactory(
+        roadmap=national,
+        kind=Target.Kind.NET_ZERO,
+        base_year=None,
+        target_year=2045,
+        status=Target.Status.LAW,
+    )
+    TargetFactory(
+        roadmap=national,
+        sector=steel,
+        kind=Target.Kind.NET_ZERO,
+        base_year=None,
+        target_year=2040,
+        status=Target.Status.PLEDGE,
+    )
+    TargetFactory(
+        roadmap=national,
+        sector=steel,
+        kind=Target.Kind.ABSOLUTE,
+        base_year=2005,
+        target_year=2030,
+        value=Decimal("63"),
+        unit="%",
+        status=Target.Status.POLICY_DOCUMENT,
+        end_target=end,
+    )
+    TargetFactory(
+        roadmap=None,
+        country="IN",
+        kind=Target.Kind.NET_ZERO,
+        base_year=None,
+        target_year=2070,
+        status=Target.Status.PLEDGE,
+    )
+
+
+def _world_projects(steel) -> None:
+    """Sweden's projects: one announced (GEM), one operating with steel and iron capacity."""
+    announced = IndustrialProjectFactory(
+        name="Demo H2 steel", country="SE", sector=steel, source="Global Energy Monitor"
+    )
+    ProjectCapacityFactory(project=announced, product="crude steel", value=2500)
+    operating = IndustrialProjectFactory(
+        name="Demo DRI plant",
+        country="SE",
+        sector=steel,
+        status=IndustrialProject.Status.OPERATING,
+    )
+    ProjectCapacityFactory(
+        project=operating,
+        product="crude steel",
+        status=IndustrialProject.Status.OPERATING,
+        value=1000,
+    )
+    ProjectCapacityFactory(
+        project=operating, product="iron", status=IndustrialProject.Status.OPERATING, value=800
+    )
+
+
 @pytest.fixture
 def world():
     """Sweden (LeadIT member, EU, Europe) with roadmaps, targets and projects; India (G20,
@@ -116,59 +178,8 @@ def world():
         region=eu,
         sectors=[cement],
     )
-    end = TargetFactory(
-        roadmap=national,
-        kind=Target.Kind.NET_ZERO,
-        base_year=None,
-        target_year=2045,
-        status=Target.Status.LAW,
-    )
-    TargetFactory(
-        roadmap=national,
-        sector=steel,
-        kind=Target.Kind.NET_ZERO,
-        base_year=None,
-        target_year=2040,
-        status=Target.Status.PLEDGE,
-    )
-    TargetFactory(
-        roadmap=national,
-        sector=steel,
-        kind=Target.Kind.ABSOLUTE,
-        base_year=2005,
-        target_year=2030,
-        value=Decimal("63"),
-        unit="%",
-        status=Target.Status.POLICY_DOCUMENT,
-        end_target=end,
-    )
-    TargetFactory(
-        roadmap=None,
-        country="IN",
-        kind=Target.Kind.NET_ZERO,
-        base_year=None,
-        target_year=2070,
-        status=Target.Status.PLEDGE,
-    )
-    announced = IndustrialProjectFactory(
-        name="Demo H2 steel", country="SE", sector=steel, source="Global Energy Monitor"
-    )
-    ProjectCapacityFactory(project=announced, product="crude steel", value=2500)
-    operating = IndustrialProjectFactory(
-        name="Demo DRI plant",
-        country="SE",
-        sector=steel,
-        status=IndustrialProject.Status.OPERATING,
-    )
-    ProjectCapacityFactory(
-        project=operating,
-        product="crude steel",
-        status=IndustrialProject.Status.OPERATING,
-        value=1000,
-    )
-    ProjectCapacityFactory(
-        project=operating, product="iron", status=IndustrialProject.Status.OPERATING, value=800
-    )
+    _world_targets(national, steel)
+    _world_projects(steel)
     return {"steel": steel, "eu": eu, "national": national}
 
 

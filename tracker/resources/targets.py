@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from leadit.spreadsheets import CountryCodeWidget, column, errors_raised_by, raise_errors
 
 from ..models import Roadmap, Sector, Target
+from ..selectors.targets import TARGET_STATEMENT_FIELDS
 from .base import TrackerModelResource
 from .rules import target_rule_errors
 from .widgets import (
@@ -36,13 +37,7 @@ class TargetResource(TrackerModelResource):
             "country",
             "sector",
             "kind",
-            "description",
-            "base_year",
-            "target_year",
-            "value",
-            "unit",
-            "status",
-            "end_target",
+            *TARGET_STATEMENT_FIELDS,
             "source_publisher",
             "source_title",
             "source_year",

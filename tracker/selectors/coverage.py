@@ -8,12 +8,14 @@ database and put together here.
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import CharField, Count, F, Max, Q, Sum, Value
-from django.db.models.functions import Coalesce, ExtractYear, NullIf
-from django_countries import countries
+from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models.functions import ExtractYear
+
+from leadit.countries import country_name
 
 from ..groups import group_countries
 from ..models import (
@@ -25,12 +27,8 @@ from ..models import (
     Target,
     source_citation,
 )
-from ..wording import NOT_RECORDED_TEXT
-
-G20_SLUG = "g20"
-LEADIT_MEMBERS_SLUG = "leadit-members"
-GEM_ATTRIBUTION = "Global Energy Monitor, Global Iron and Steel Tracker, March 2025 map release"
-GEM_LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
+from .countries import G20_SLUG, LEADIT_MEMBERS_SLUG
+from .targets import COUNTRY_TARGETS, target_country_expression
 
 # A country's own roadmaps: national ones, and sectoral ones made for one country. Company
 # roadmaps are a company's, regional and global ones nobody's in particular.
@@ -39,22 +37,6 @@ COUNTRY_SCOPES = (Roadmap.Scope.NATIONAL, Roadmap.Scope.SECTORAL)
 ROADMAP = "roadmap"
 TARGET = "target"
 NOTHING = "none"
-
-
-def _target_country():
-    """A target belongs to its own country, or, if it has none, to its roadmap's."""
-    return Coalesce(
-        NullIf(F("country"), Value("")), F("roadmap__country"), output_field=CharField()
-    )
-
-
-# Targets that speak for a country: not of a superseded roadmap, not of a company, not of
-# an invented demo roadmap.
-COUNTRY_TARGETS = (Q(roadmap__isnull=True)) | (
-    ~Q(roadmap__status=Roadmap.Status.SUPERSEDED)
-    & ~Q(roadmap__scope=Roadmap.Scope.COMPANY)
-    & Q(roadmap__is_demo=False)
-)
 
 
 def _last_change(*models) -> datetime.datetime | None:
@@ -75,18 +57,13 @@ class CoverageCell:
     sector: Sector
     state: str  # ROADMAP, TARGET or NOTHING
 
-    @property
-    def label(self) -> str:
-        return {ROADMAP: "Roadmap", TARGET: "Target"}.get(self.state, NOT_RECORDED_TEXT)
-
 
 @dataclass(frozen=True)
 class EconomyWide:
     """A country's economy-wide net-zero target: the earliest, the strongest status first."""
 
     year: int
-    status: str
-    status_label: str
+    status: str  # a Target.Status value
     source: str = ""  # "Publisher, Document (2021)", or the roadmap's title
     source_url: str = ""
 
@@ -160,17 +137,10 @@ class CoverageMatrix:
         return sum(row.economy_wide is None for row in self.rows)
 
 
-def coverage_matrix() -> CoverageMatrix:
-    """G20 and LeadIT member countries × sectors: for each pair a roadmap (a current
-    national or sectoral roadmap of the country covering the sector), a target (a target of
-    the country for that sector, without such a roadmap) or nothing; and each country's
-    economy-wide net-zero target, shown apart. Seven queries, whatever the data size."""
-    g20 = group_countries(G20_SLUG)
-    members = group_countries(LEADIT_MEMBERS_SLUG) or set()
-    codes = sorted((g20 or set()) | members)
-    sectors = list(Sector.objects.all())
-
-    with_roadmap = set(
+def _with_roadmap(codes: list[str]) -> set[tuple[str, int]]:
+    """(country, sector id) of each sector a current national or sectoral roadmap of the
+    country covers."""
+    return set(
         Roadmap.sectors.through.objects.filter(
             roadmap__country__in=codes,
             roadmap__scope__in=COUNTRY_SCOPES,
@@ -180,16 +150,12 @@ def coverage_matrix() -> CoverageMatrix:
         .values_list("roadmap__country", "sector_id")
         .distinct()
     )
-    country_targets = (
-        Target.objects.filter(COUNTRY_TARGETS)
-        .annotate(owner=_target_country())
-        .filter(owner__in=codes)
-    )
-    with_target = set(
-        country_targets.filter(sector__isnull=False).values_list("owner", "sector_id").distinct()
-    )
+
+
+def _economy_wide(country_targets: QuerySet[Target]) -> dict[str, EconomyWide]:
+    """Each country's economy-wide net-zero target: the earliest, the strongest status
+    first, with its source (its own, else its roadmap's)."""
     economy_wide: dict[str, EconomyWide] = {}
-    labels = dict(Target.Status.choices)
     for code, year, status, publisher, title, source_year, url, roadmap_title, roadmap_url in (
         country_targets.filter(sector__isnull=True, kind=Target.Kind.NET_ZERO)
         .values_list(
@@ -211,34 +177,31 @@ def coverage_matrix() -> CoverageMatrix:
             economy_wide[code] = EconomyWide(
                 year,
                 status,
-                str(labels.get(status, status)),
                 source=source_citation(publisher, title, source_year) or roadmap_title or "",
                 source_url=url or roadmap_url or "",
             )
+    return economy_wide
 
-    rows = []
-    for code in codes:
-        cells = []
-        for sector in sectors:
-            if (code, sector.pk) in with_roadmap:
-                state = ROADMAP
-            elif (code, sector.pk) in with_target:
-                state = TARGET
-            else:
-                state = NOTHING
-            cells.append(CoverageCell(sector, state))
-        rows.append(
-            CoverageRow(
-                code=code,
-                name=str(countries.name(code)) or code,
-                g20=code in (g20 or ()),
-                leadit_member=code in members,
-                economy_wide=economy_wide.get(code),
-                cells=cells,
-            )
-        )
-    rows.sort(key=lambda row: row.name)
-    column_totals = [
+
+def _cells(
+    code: str,
+    sectors: list[Sector],
+    with_roadmap: set[tuple[str, int]],
+    with_target: set[tuple[str, int]],
+) -> list[CoverageCell]:
+    def state(sector: Sector) -> str:
+        if (code, sector.pk) in with_roadmap:
+            return ROADMAP
+        if (code, sector.pk) in with_target:
+            return TARGET
+        return NOTHING
+
+    return [CoverageCell(sector, state(sector)) for sector in sectors]
+
+
+def _column_totals(sectors: list[Sector], rows: Iterable[CoverageRow]) -> list[ColumnTotal]:
+    rows = list(rows)
+    return [
         ColumnTotal(
             sector=sector,
             roadmaps=sum(row.cells[i].state == ROADMAP for row in rows),
@@ -246,10 +209,43 @@ def coverage_matrix() -> CoverageMatrix:
         )
         for i, sector in enumerate(sectors)
     ]
+
+
+def coverage_matrix() -> CoverageMatrix:
+    """G20 and LeadIT member countries × sectors: for each pair a roadmap (a current
+    national or sectoral roadmap of the country covering the sector), a target (a target of
+    the country for that sector, without such a roadmap) or nothing; and each country's
+    economy-wide net-zero target, shown apart. Seven queries, whatever the data size."""
+    g20 = group_countries(G20_SLUG)
+    members = group_countries(LEADIT_MEMBERS_SLUG) or set()
+    codes = sorted((g20 or set()) | members)
+    sectors = list(Sector.objects.all())
+    with_roadmap = _with_roadmap(codes)
+    country_targets = (
+        Target.objects.filter(COUNTRY_TARGETS)
+        .annotate(owner=target_country_expression())
+        .filter(owner__in=codes)
+    )
+    with_target = set(
+        country_targets.filter(sector__isnull=False).values_list("owner", "sector_id").distinct()
+    )
+    economy_wide = _economy_wide(country_targets)
+    rows = [
+        CoverageRow(
+            code=code,
+            name=country_name(code),
+            g20=code in (g20 or ()),
+            leadit_member=code in members,
+            economy_wide=economy_wide.get(code),
+            cells=_cells(code, sectors, with_roadmap, with_target),
+        )
+        for code in codes
+    ]
+    rows.sort(key=lambda row: row.name)
     return CoverageMatrix(
         sectors=sectors,
         rows=rows,
-        column_totals=column_totals,
+        column_totals=_column_totals(sectors, rows),
         economy_wide_total=sum(row.economy_wide is not None for row in rows),
         g20_defined=g20 is not None,
         last_updated=_last_change(Roadmap, Target),

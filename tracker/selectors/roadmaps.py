@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import QueryDict
-from django_countries import countries
 
+from leadit.countries import country_name
 from leadit.facets import Facet, FacetOption
 
 from ..filters import RoadmapFilter
@@ -94,66 +94,76 @@ def _places(queryset: QuerySet[Roadmap]) -> list[tuple[str, int | None, int]]:
     return list(queryset.order_by().values_list("country", "region_id").annotate(n=Count("pk")))
 
 
-def _facets(filterset: RoadmapFilter) -> list[Facet]:
-    facets = []
-
+def _sector_facet(filterset: RoadmapFilter) -> Facet:
     without_sector = filterset.queryset_without("sector")
     sectors = Sector.objects.annotate(
         n=Count("roadmaps", filter=Q(roadmaps__in=without_sector.values("pk")))
     )
     selected = filterset.selected("sector")
-    facets.append(
-        Facet(
-            "sector",
-            "Sector",
-            [FacetOption(s.slug, s.name, s.n, s.slug == selected) for s in sectors],
-        )
+    return Facet(
+        "sector",
+        "Sector",
+        [FacetOption(s.slug, s.name, s.n, s.slug == selected) for s in sectors],
     )
-    facets.append(_choice_facet(filterset, "scope", Roadmap.Scope.choices))
-    facets.append(_choice_facet(filterset, "status", Roadmap.Status.choices))
 
-    # Regions and groups: a roadmap is in a group when its region is the group or its
-    # country is one of the group's countries. Counted in Python over places (country,
-    # region), of which there are a few hundred at most.
-    groups = list(CountryGroup.objects.order_by("name").values_list("pk", "slug", "name", "kind"))
+
+@dataclass(frozen=True)
+class _Groups:
+    """The country groups and regions, (pk, slug, name, kind) by name, and their countries."""
+
+    rows: list[tuple[int, str, str, str]]
+    members: dict[int, set[str]]
+
+
+def _groups() -> _Groups:
+    rows = list(CountryGroup.objects.order_by("name").values_list("pk", "slug", "name", "kind"))
     members: dict[int, set[str]] = defaultdict(set)
     for group_id, country in CountryGroupMembership.objects.values_list("group_id", "country"):
         members[group_id].add(country)
+    return _Groups(rows, members)
 
-    def count(places, group_id: int | None, codes: set[str]) -> int:
-        return sum(
-            n
-            for country, region_id, n in places
-            if (group_id is not None and region_id == group_id) or country in codes
-        )
 
-    region_places = _places(filterset.queryset_without("region"))
-    selected = filterset.selected("region")
-    facets.append(
-        Facet(
-            "region",
-            "Region",
-            [
-                FacetOption(slug, name, count(region_places, pk, members[pk]), slug == selected)
-                for pk, slug, name, kind in groups
-                if kind == CountryGroup.Kind.REGION
-            ],
-        )
+def _count_in_group(places, group_id: int | None, codes: set[str]) -> int:
+    """Roadmaps in a group: its region is the group or its country one of the group's."""
+    return sum(
+        n
+        for country, region_id, n in places
+        if (group_id is not None and region_id == group_id) or country in codes
     )
 
-    group_places = _places(filterset.queryset_without("group"))
+
+def _region_facet(filterset: RoadmapFilter, groups: _Groups) -> Facet:
+    places = _places(filterset.queryset_without("region"))
+    selected = filterset.selected("region")
+    return Facet(
+        "region",
+        "Region",
+        [
+            FacetOption(
+                slug, name, _count_in_group(places, pk, groups.members[pk]), slug == selected
+            )
+            for pk, slug, name, kind in groups.rows
+            if kind == CountryGroup.Kind.REGION
+        ],
+    )
+
+
+def _group_facet(filterset: RoadmapFilter, groups: _Groups) -> Facet:
+    places = _places(filterset.queryset_without("group"))
     selected = filterset.selected("group")
     options = [
-        FacetOption(slug, name, count(group_places, pk, members[pk]), slug == selected)
-        for pk, slug, name, kind in groups
+        FacetOption(slug, name, _count_in_group(places, pk, groups.members[pk]), slug == selected)
+        for pk, slug, name, kind in groups.rows
         if kind == CountryGroup.Kind.GROUP
     ]
     for group in derived_groups():
-        n = count(group_places, None, filterset.derived_countries(group.slug))
+        n = _count_in_group(places, None, filterset.derived_countries(group.slug))
         options.append(FacetOption(group.slug, group.name, n, group.slug == selected))
-    facets.append(Facet("group", "Country group", options))
+    return Facet("group", "Country group", options)
 
-    # Countries: those that have roadmaps, by name.
+
+def _country_facet(filterset: RoadmapFilter) -> Facet:
+    """Countries: those that have roadmaps, by name."""
     without_country = filterset.queryset_without("country")
     country_counts = (
         Roadmap.objects.exclude(country="")
@@ -162,20 +172,24 @@ def _facets(filterset: RoadmapFilter) -> list[Facet]:
         .annotate(n=Count("pk", filter=Q(pk__in=without_country.values("pk"))))
     )
     selected = filterset.selected("country")
-    facets.append(
-        Facet(
-            "country",
-            "Country",
-            sorted(
-                (
-                    FacetOption(code, countries.name(code), n, code == selected)
-                    for code, n in country_counts
-                ),
-                key=lambda option: option.label,
-            ),
-        )
+    options = (
+        FacetOption(code, country_name(code), n, code == selected) for code, n in country_counts
     )
-    return facets
+    return Facet("country", "Country", sorted(options, key=lambda option: option.label))
+
+
+def _facets(filterset: RoadmapFilter) -> list[Facet]:
+    # Regions and groups are counted in Python over places (country, region), of which
+    # there are a few hundred at most.
+    groups = _groups()
+    return [
+        _sector_facet(filterset),
+        _choice_facet(filterset, "scope", Roadmap.Scope.choices),
+        _choice_facet(filterset, "status", Roadmap.Status.choices),
+        _region_facet(filterset, groups),
+        _group_facet(filterset, groups),
+        _country_facet(filterset),
+    ]
 
 
 def roadmaps_last_updated() -> datetime.datetime | None:

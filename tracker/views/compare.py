@@ -11,19 +11,25 @@ from django.utils import timezone
 from leadit.cache import cache_public_page
 from leadit.spreadsheets import escape_formula
 
+from ..presentation import GEM_ATTRIBUTION
+from ..presentation.compare import Comparison, comparison_table
 from ..selectors.compare import (
     MAX_COLUMNS,
+    CompareSelection,
     compare_selection,
     comparison_load,
     country_choices,
 )
-from ..selectors.countries import GEM_ATTRIBUTION
+
+
+def _comparison(selection: CompareSelection) -> Comparison:
+    return comparison_table(comparison_load(selection=selection))
 
 
 @cache_public_page("tracker")
 def compare(request: HttpRequest) -> HttpResponse:
     selection = compare_selection(data=request.GET)
-    comparison = comparison_load(selection=selection)
+    comparison = _comparison(selection)
     base = reverse("tracker:compare")
     query = selection.query
     columns = [
@@ -59,7 +65,7 @@ def compare_csv(request: HttpRequest) -> HttpResponse:
     """The comparison table as CSV: one column per country or roadmap, one row per
     line of the page's table. Whatever the query string, a CSV (never an error)."""
     selection = compare_selection(data=request.GET)
-    comparison = comparison_load(selection=selection)
+    comparison = _comparison(selection)
     stamp = timezone.now().strftime("%Y-%m-%d")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="leadit-tracker-compare-{stamp}.csv"'

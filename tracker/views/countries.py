@@ -9,15 +9,22 @@ from django.urls import reverse
 from django.utils import timezone
 
 from leadit.cache import cache_public_page
-from leadit.facets import list_url_without
+from leadit.countries import country_code_clean
+from leadit.filtering import active_filter_links, list_url_without
 from leadit.spreadsheets import escape_formula
 
-from ..selectors.countries import (
+from ..presentation import (
     GEM_ATTRIBUTION,
-    country_code_clean,
-    country_directory,
-    country_profile_load,
+    LADDER_STEPS,
+    CountryShown,
+    country_list_rows,
+    net_zero_shown,
+    profile_roadmap_shown,
+    profile_target_shown,
+    project_summary_shown,
 )
+from ..selectors.countries import country_directory
+from ..selectors.country_profile import country_profile_load
 from ..wording import NOT_RECORDED, or_not_recorded
 
 EXPORT_COLUMNS = [
@@ -39,17 +46,17 @@ EXPORT_COLUMNS = [
 @cache_public_page("tracker")
 def country_list(request: HttpRequest) -> HttpResponse:
     directory = country_directory(data=request.GET)
+    rows = country_list_rows(directory)
     if request.GET.get("format") == "csv":
-        return _country_list_csv(request, directory)
+        return _country_list_csv(request, rows)
     csv_query = request.GET.copy()
     csv_query["format"] = "csv"
     context = {
         "directory": directory,
-        "rows": directory.countries,
-        "active_filters": [
-            {"label": label, "value": value, "remove_url": list_url_without(request, name)}
-            for name, label, value in directory.active
-        ],
+        "rows": rows,
+        "active_filters": active_filter_links(
+            directory.active, lambda name: list_url_without(request, name)
+        ),
         "ignored_filters": directory.ignored,
         "clear_url": request.path,
         "csv_url": "?" + csv_query.urlencode(),
@@ -58,21 +65,22 @@ def country_list(request: HttpRequest) -> HttpResponse:
     return render(request, "tracker/country_list.html", context)
 
 
-def _country_list_csv(request: HttpRequest, directory) -> HttpResponse:
+def _country_list_csv(request: HttpRequest, rows: list[CountryShown]) -> HttpResponse:
     stamp = timezone.now().strftime("%Y-%m-%d")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="leadit-tracker-countries-{stamp}.csv"'
     writer = csv.writer(response)
     writer.writerow(EXPORT_COLUMNS)
-    for row in directory.countries:
+    for shown in rows:
+        row, net_zero = shown.row, shown.net_zero
         cells = [
             row.code,
             row.name,
             row.roadmaps,
             row.targets,
             row.projects,
-            row.net_zero.year if row.net_zero else NOT_RECORDED,
-            row.net_zero.scope_label if row.net_zero else NOT_RECORDED,
+            net_zero.year if net_zero else NOT_RECORDED,
+            net_zero.scope if net_zero else NOT_RECORDED,
             "yes" if row.badges.g20 else "no",
             "yes" if row.badges.leadit_member else "no",
             "; ".join(group.name for group in row.badges.groups),
@@ -91,6 +99,11 @@ def country_profile(request: HttpRequest, iso2: str) -> HttpResponse:
     profile = country_profile_load(code=code)
     context = {
         "profile": profile,
+        "net_zero": net_zero_shown(profile.net_zero),
+        "roadmaps": [profile_roadmap_shown(roadmap) for roadmap in profile.roadmaps],
+        "targets": [profile_target_shown(target) for target in profile.targets],
+        "projects": project_summary_shown(profile.projects),
+        "ladder_steps": LADDER_STEPS,
         "canonical_url": request.build_absolute_uri(
             reverse("tracker:country", kwargs={"iso2": code})
         ),

@@ -18,9 +18,8 @@ from leadit.maps import MapCategory, MapPoint, world_map
 from leadit.spreadsheets import escape_formula
 
 from ..models import IndustrialProject
+from ..presentation import GEM_ATTRIBUTION, GEM_LICENCE_URL, TARGET_STATUSES, label_of
 from ..selectors.coverage import (
-    GEM_ATTRIBUTION,
-    GEM_LICENCE_URL,
     NOTHING,
     ROADMAP,
     TARGET,
@@ -71,6 +70,11 @@ def coverage(request: HttpRequest) -> HttpResponse:
     )
     context = {
         "matrix": matrix,
+        # Each row with its economy-wide net-zero target's status as the table shows it.
+        "rows": [
+            (row, label_of(TARGET_STATUSES, row.economy_wide.status) if row.economy_wide else "")
+            for row in matrix.rows
+        ],
         "coverage_map": coverage_map,
         "ignored_format": requested,
     }
@@ -104,7 +108,9 @@ def _coverage_csv(request: HttpRequest, matrix: CoverageMatrix) -> HttpResponse:
             "yes" if row.g20 else "no",
             "yes" if row.leadit_member else "no",
             row.economy_wide.year if row.economy_wide else NOT_RECORDED,
-            row.economy_wide.status_label if row.economy_wide else NOT_RECORDED,
+            label_of(TARGET_STATUSES, row.economy_wide.status)
+            if row.economy_wide
+            else NOT_RECORDED,
             or_not_recorded(row.economy_wide.source if row.economy_wide else ""),
             or_not_recorded(row.economy_wide.source_url if row.economy_wide else ""),
             *(cell.state if cell.state != NOTHING else NOT_RECORDED for cell in row.cells),

@@ -10,7 +10,9 @@ from leadit.maps import world_map
 
 from ..models import IndustrialProject, Roadmap, Target
 from ..selectors.changes import recent_changes
-from ..selectors.coverage import COUNTRY_SCOPES, COUNTRY_TARGETS, _target_country, coverage_matrix
+from ..selectors.coverage import COUNTRY_SCOPES, coverage_matrix
+from ..selectors.targets import COUNTRY_TARGETS
+from ..selectors.targets import target_country_expression as _target_country
 from .coverage import COVERAGE_CATEGORIES, NOT_IN_MATRIX
 
 HOME_CHANGES = 5
