@@ -62,14 +62,21 @@ def render_markdown(text: str | None) -> SafeString:
         output_format="html",
     )
     html = html.replace("<h1", "<h2").replace("</h1>", "</h2>")
-    cleaned = nh3.clean(
+    cleaned = clean_html(html)
+    return mark_safe(cleaned)  # noqa: S308 - cleaned by nh3 just above
+
+
+def clean_html(html: str, *, attribute_filter=_keep_attribute) -> str:
+    """``html`` cut down to the portal's allow-list (tags, attributes, classes, link
+    schemes; comments dropped, links ``rel="noopener noreferrer nofollow"``).
+    ``attribute_filter`` may narrow it further (the e-mail's: images from the portal only)."""
+    return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         allowed_classes=ALLOWED_CLASSES,
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer nofollow",
-        attribute_filter=_keep_attribute,
+        attribute_filter=attribute_filter,
         strip_comments=True,
     )
-    return mark_safe(cleaned)  # noqa: S308 - cleaned by nh3 just above

@@ -161,13 +161,7 @@ def register_newsletter_section(
             f"{', '.join(sorted(RESERVED_KEYS))}: {key!r}."
         )
     NEWSLETTER_SECTIONS[key] = NewsletterSectionSource(
-        key=key,
-        title=title,
-        collect=collect,
-        order=order,
-        more_what=more_what,
-        more_url=more_url,
-        summary=summary,
+        key, title, collect, order, more_what, more_url, summary
     )
 
 

@@ -220,16 +220,11 @@ class InvitationAdmin(SimpleHistoryAdmin):
     @admin.action(description="Resend the selected invitations (new link)", permissions=["change"])
     def resend(self, request, queryset):
         base_url = request.build_absolute_uri("/")
-        sent = 0
-        for invitation in queryset.select_related("member"):
-            try:
-                services.invitation_resend(invitation=invitation, base_url=base_url)
-            except ValidationError as exc:
-                self.message_user(
-                    request, f"Invitation of {invitation.email}: {_errors(exc)}", messages.ERROR
-                )
-            else:
-                sent += 1
+        sent = self._each_invitation(
+            request,
+            queryset,
+            lambda invitation: services.invitation_resend(invitation=invitation, base_url=base_url),
+        )
         if sent:
             self.message_user(
                 request, f"{sent} invitation(s) sent again with a new link.", messages.SUCCESS
@@ -237,18 +232,26 @@ class InvitationAdmin(SimpleHistoryAdmin):
 
     @admin.action(description="Revoke the selected invitations", permissions=["change"])
     def revoke(self, request, queryset):
-        revoked = 0
+        revoked = self._each_invitation(
+            request, queryset, lambda invitation: services.invitation_revoke(invitation=invitation)
+        )
+        if revoked:
+            self.message_user(request, f"{revoked} invitation(s) revoked.", messages.SUCCESS)
+
+    def _each_invitation(self, request, queryset, service) -> int:
+        """``service`` on each selected invitation; each refusal is a message. How many
+        went through."""
+        done = 0
         for invitation in queryset.select_related("member"):
             try:
-                services.invitation_revoke(invitation=invitation)
+                service(invitation)
             except ValidationError as exc:
                 self.message_user(
                     request, f"Invitation of {invitation.email}: {_errors(exc)}", messages.ERROR
                 )
             else:
-                revoked += 1
-        if revoked:
-            self.message_user(request, f"{revoked} invitation(s) revoked.", messages.SUCCESS)
+                done += 1
+        return done
 
 
 # --- Commitments and pillars ---------------------------------------------------------------

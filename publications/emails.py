@@ -14,7 +14,6 @@ import textwrap
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-import nh3
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.message import make_msgid, sanitize_address
@@ -23,13 +22,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
-from leadit.markdown import (
-    ALLOWED_ATTRIBUTES,
-    ALLOWED_CLASSES,
-    ALLOWED_TAGS,
-    URL_SCHEMES,
-    render_markdown,
-)
+from leadit.markdown import clean_html, render_markdown
 from leadit.validators import email_subject
 
 from .models import NewsletterIssue
@@ -69,16 +62,7 @@ def _portal_image(tag: str, attribute: str, value: str) -> str | None:
 def _email_safe(html_text: str) -> str:
     """The last pass over text written by people, after every transform: the same
     allow-list as the portal's Markdown, and images only from the portal."""
-    return nh3.clean(
-        html_text,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        allowed_classes=ALLOWED_CLASSES,
-        url_schemes=URL_SCHEMES,
-        link_rel="noopener noreferrer nofollow",
-        attribute_filter=_portal_image,
-        strip_comments=True,
-    )
+    return clean_html(html_text, attribute_filter=_portal_image)
 
 
 def _markdown(text: str) -> str:

@@ -196,45 +196,39 @@ def projects(quarter: Quarter) -> list[NewsItem]:
         previous = before.get(project.before_id)
         if project.pk in changes.added and previous is None:
             start = f", start planned for {project.start_year}" if project.start_year else ""
-            added.append(
-                NewsItem(
-                    title=project.name,
-                    text=f"New in the tracker: {about}. Status: {status}{start}.",
-                    url=project.get_absolute_url(),
-                    date=timezone.localdate(last.history_date),
-                    source=f"project:{project.pk}",
-                )
-            )
+            text = f"New in the tracker: {about}. Status: {status}{start}."
+            added.append(_project_item(project, last, text))
         elif previous is not None and previous.status != last.status:
             was = IndustrialProject.Status(previous.status).label.lower()
-            moved.append(
-                NewsItem(
-                    title=project.name,
-                    text=f"Status changed from {was} to {status}: {about}.",
-                    url=project.get_absolute_url(),
-                    date=timezone.localdate(last.history_date),
-                    source=f"project:{project.pk}",
-                )
-            )
+            text = f"Status changed from {was} to {status}: {about}."
+            moved.append(_project_item(project, last, text))
     return moved + added
 
 
+def _project_item(project: IndustrialProject, last, text: str) -> NewsItem:
+    return NewsItem(
+        title=project.name,
+        text=text,
+        url=project.get_absolute_url(),
+        date=timezone.localdate(last.history_date),
+        source=f"project:{project.pk}",
+    )
+
+
 def register() -> None:
-    register_newsletter_section(
-        key="roadmaps",
-        title="New and updated roadmaps",
-        collect=roadmaps,
-        order=40,
-        more_what="roadmap changes",
-        more_url=lambda items: reverse("tracker:changes") + "?kind=roadmap",
-        summary=("{n} new or updated roadmap", "{n} new or updated roadmaps"),
-    )
-    register_newsletter_section(
-        key="projects",
-        title="Industrial projects",
-        collect=projects,
-        order=50,
-        more_what="project changes",
-        more_url=lambda items: reverse("tracker:changes") + "?kind=project",
-        summary=("{n} industrial project", "{n} industrial projects"),
-    )
+    # Both sections end with the tracker's recent changes of their kind.
+    for key, title, collect, order, kind, summary in (
+        ("roadmaps", "New and updated roadmaps", roadmaps, 40, "roadmap",
+         ("{n} new or updated roadmap", "{n} new or updated roadmaps")),
+        ("projects", "Industrial projects", projects, 50, "project",
+         ("{n} industrial project", "{n} industrial projects")),
+    ):  # fmt: skip
+        register_newsletter_section(
+            key=key,
+            title=title,
+            collect=collect,
+            order=order,
+            more_what=f"{kind} changes",
+            more_url=lambda items, kind=kind: reverse("tracker:changes") + f"?kind={kind}",
+            summary=summary,
+        )

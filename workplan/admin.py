@@ -15,12 +15,17 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from import_export.formats.base_formats import CSV, XLSX
-from import_export.forms import ConfirmImportForm, ExportForm, ImportForm
 from simple_history.admin import SimpleHistoryAdmin
 
 from leadit.spreadsheets import PortalImportExportMixin
 
 from . import services
+from .admin_forms import (
+    ActivityConfirmImportForm,
+    ActivityExportForm,
+    ActivityImportForm,
+    WorkplanCopyForm,
+)
 from .metrics import metric_choices, metric_options_errors
 from .models import (
     Activity,
@@ -160,22 +165,6 @@ class MELIndicatorInline(admin.TabularInline):
     fields = ["order", "name", "unit", "description"]
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2})}}
     show_change_link = True
-
-
-class WorkplanCopyForm(forms.Form):
-    title = forms.CharField(max_length=200)
-    slug = forms.SlugField(max_length=100, help_text="The workplan's address: /workplan/<slug>/")
-    period_start = forms.DateField(
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-    period_end = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("period_start"), data.get("period_end")
-        if start and end and end < start:
-            self.add_error("period_end", "The period ends before it starts.")
-        return data
 
 
 class WorkplanAdminForm(forms.ModelForm):
@@ -486,28 +475,6 @@ class ActivityAdminForm(forms.ModelForm):
                     "objectives", f"These objectives belong to another workplan: {names}."
                 )
         return data
-
-
-class ActivityImportForm(ImportForm):
-    workplan = forms.ModelChoiceField(
-        queryset=Workplan.objects.all(),
-        help_text="Besides the columns above, the file has one column per objective number "
-        "of this workplan (1, 2, …) holding X or blank.",
-    )
-    field_order = ["workplan"]
-
-
-class ActivityConfirmImportForm(ConfirmImportForm):
-    workplan = forms.ModelChoiceField(queryset=Workplan.objects.all(), widget=forms.HiddenInput)
-
-
-class ActivityExportForm(ExportForm):
-    workplan = forms.ModelChoiceField(
-        queryset=Workplan.objects.all(),
-        help_text="Its activities, grouped like the plan, then one column per objective "
-        "number holding X or blank.",
-    )
-    field_order = ["workplan"]
 
 
 @admin.register(Activity)

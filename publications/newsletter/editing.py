@@ -12,46 +12,34 @@ from ..signals import pages_changed
 from .assembly import STEP
 
 
-def _move(rows: list, row, direction: Literal["up", "down"]) -> list:
-    """``rows`` (in their order) with ``row`` swapped with its neighbour, renumbered."""
+def _move(model, row, direction: Literal["up", "down"], **siblings) -> None:
+    """Swap ``row`` with its neighbour among ``siblings`` (locked, in their order) and
+    renumber them in steps of ten; ``row.position`` follows."""
+    if direction not in ("up", "down"):
+        raise ValidationError(f"Move up or down, not {direction!r}.")
+    rows = list(model.objects.select_for_update().filter(**siblings).order_by("position", "pk"))
     index = next(i for i, each in enumerate(rows) if each.pk == row.pk)
     other = index - 1 if direction == "up" else index + 1
     if 0 <= other < len(rows):
         rows[index], rows[other] = rows[other], rows[index]
     for position, each in enumerate(rows, start=1):
         each.position = position * STEP
-    return rows
+    model.objects.bulk_update(rows, ["position"])
+    pages_changed()  # bulk_update sends no signal
+    row.position = next(each.position for each in rows if each.pk == row.pk)
 
 
 @transaction.atomic
 def section_move(*, section: NewsletterSection, direction: Literal["up", "down"]) -> None:
     """Move ``section`` one place up or down in its issue (the positions are renumbered in
     steps of ten). Moving the first up or the last down changes nothing."""
-    if direction not in ("up", "down"):
-        raise ValidationError(f"Move up or down, not {direction!r}.")
-    rows = list(
-        NewsletterSection.objects.select_for_update()
-        .filter(issue_id=section.issue_id)
-        .order_by("position", "pk")
-    )
-    NewsletterSection.objects.bulk_update(_move(rows, section, direction), ["position"])
-    pages_changed()  # bulk_update sends no signal
-    section.position = next(each.position for each in rows if each.pk == section.pk)
+    _move(NewsletterSection, section, direction, issue_id=section.issue_id)
 
 
 @transaction.atomic
 def item_move(*, item: NewsletterItem, direction: Literal["up", "down"]) -> None:
     """Move ``item`` one place up or down in its section."""
-    if direction not in ("up", "down"):
-        raise ValidationError(f"Move up or down, not {direction!r}.")
-    rows = list(
-        NewsletterItem.objects.select_for_update()
-        .filter(section_id=item.section_id)
-        .order_by("position", "pk")
-    )
-    NewsletterItem.objects.bulk_update(_move(rows, item, direction), ["position"])
-    pages_changed()
-    item.position = next(each.position for each in rows if each.pk == item.pk)
+    _move(NewsletterItem, item, direction, section_id=item.section_id)
 
 
 @transaction.atomic
@@ -94,7 +82,5 @@ def section_annotate(*, section: NewsletterSection, note: str) -> None:
     """Set staff's note on a section (Markdown, shown before its items; kept by
     re-assembly)."""
     section.note = note.strip()
-    # The kind is a registered section's key (leadit.newsletter_sections): a section an app
-    # registered after the model's choices were written is still valid.
-    section.full_clean(exclude=["kind"])
+    section.full_clean()
     section.save(update_fields=["note"])
