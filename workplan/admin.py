@@ -24,6 +24,7 @@ from .admin_forms import (
     ActivityConfirmImportForm,
     ActivityExportForm,
     ActivityImportForm,
+    PeriodFormMixin,
     WorkplanCopyForm,
 )
 from .metrics import metric_choices, metric_options_errors
@@ -167,18 +168,11 @@ class MELIndicatorInline(admin.TabularInline):
     show_change_link = True
 
 
-class WorkplanAdminForm(forms.ModelForm):
+class WorkplanAdminForm(PeriodFormMixin, forms.ModelForm):
     class Meta:
         model = Workplan
         fields = ["title", "slug", "status", "period_start", "period_end"]
         fields += ["introduction", "pillars"]
-
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("period_start"), data.get("period_end")
-        if start and end and end < start:
-            self.add_error("period_end", "The period ends before it starts.")
-        return data
 
 
 @admin.register(Workplan)

@@ -7,13 +7,8 @@ from import_export.forms import ConfirmImportForm, ExportForm, ImportForm
 from .models import Workplan
 
 
-class WorkplanCopyForm(forms.Form):
-    title = forms.CharField(max_length=200)
-    slug = forms.SlugField(max_length=100, help_text="The workplan's address: /workplan/<slug>/")
-    period_start = forms.DateField(
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-    period_end = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+class PeriodFormMixin:
+    """A workplan's period (``period_start``, ``period_end``) cannot end before it starts."""
 
     def clean(self):
         data = super().clean()
@@ -21,6 +16,15 @@ class WorkplanCopyForm(forms.Form):
         if start and end and end < start:
             self.add_error("period_end", "The period ends before it starts.")
         return data
+
+
+class WorkplanCopyForm(PeriodFormMixin, forms.Form):
+    title = forms.CharField(max_length=200)
+    slug = forms.SlugField(max_length=100, help_text="The workplan's address: /workplan/<slug>/")
+    period_start = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    period_end = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
 
 def _workplan_choice(**kwargs) -> forms.ModelChoiceField:
