@@ -1,6 +1,7 @@
 """What every filtered public list shows beside its filters: the choices of a filter (a
 facet), each with how many results it would give."""
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
@@ -38,3 +39,22 @@ class FacetedFilterSet(ListFilterSet):
             if other != name:
                 queryset = self.filters[other].filter(queryset, value)
         return queryset
+
+
+def choice_facet(
+    filterset: ListFilterSet,
+    name: str,
+    choices: Iterable[tuple[str, str]],
+    counts: Mapping[str, int],
+) -> Facet:
+    """The facet of the choice filter ``name``: each of ``choices`` with its count (0 when
+    ``counts`` has none) and whether it is the one selected."""
+    selected = filterset.selected(name)
+    return Facet(
+        name=name,
+        label=str(filterset.filters[name].label),
+        options=[
+            FacetOption(value, str(label), counts.get(value, 0), value == selected)
+            for value, label in choices
+        ],
+    )

@@ -17,11 +17,14 @@
   shares (each row validated as the model would validate it, unchanged rows reported).
 """
 
+import csv
+
 from diff_match_patch import diff_match_patch
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from import_export import fields, resources
@@ -288,3 +291,12 @@ class PortalImportExportMixin(ImportExportMixin):
                 reverse("admin:{}_{}_import".format(*info), current_app=self.admin_site.name)
             )
         return super().process_result(result, request)
+
+
+def csv_download(name: str, *, dated: bool = True):
+    """A CSV attachment ``<name>-<YYYY-MM-DD>.csv`` (today) and a ``csv.writer`` onto it:
+    every "download exactly what you filtered" view starts the same way."""
+    filename = f"{name}-{timezone.now():%Y-%m-%d}.csv" if dated else f"{name}.csv"
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response, csv.writer(response)

@@ -13,7 +13,7 @@ from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, V
 from django.http import QueryDict
 from django_countries import countries
 
-from leadit.facets import Facet, FacetOption
+from leadit.facets import Facet, FacetOption, choice_facet
 from tracker.models import Roadmap, Sector
 
 from .filters import PUBLIC_STATUS_CHOICES, MemberFilter
@@ -69,22 +69,7 @@ def _choice_facet(
         .annotate(n=Count("pk", filter=_in(filterset, name)))
         .values_list(name, "n")
     )
-    selected = _selected(filterset, name)
-    return Facet(
-        name=name,
-        label=filterset.filters[name].label,
-        options=[
-            FacetOption(value, str(label), counts.get(value, 0), value == selected)
-            for value, label in choices
-        ],
-    )
-
-
-def _selected(filterset: MemberFilter, name: str) -> str:
-    value = filterset.form.cleaned_data.get(name)
-    if value is None:
-        return ""
-    return getattr(value, "slug", value)
+    return choice_facet(filterset, name, choices, counts)
 
 
 def _directory_facets(filterset: MemberFilter) -> list[Facet]:
@@ -100,7 +85,7 @@ def _directory_facets(filterset: MemberFilter) -> list[Facet]:
         .annotate(n=Count("pk", filter=_in(filterset, "country")))
         .values_list("country", "n")
     )
-    selected = _selected(filterset, "country")
+    selected = filterset.selected("country")
     country_options = [
         FacetOption(code, countries.name(code), n, code == selected)
         for code, n in country_counts.items()
@@ -116,7 +101,7 @@ def _directory_facets(filterset: MemberFilter) -> list[Facet]:
     sectors = Sector.objects.annotate(
         n=Count("members", filter=_in(filterset, "sector", "members"), distinct=True)
     )
-    selected = _selected(filterset, "sector")
+    selected = filterset.selected("sector")
     facets.append(
         Facet(
             "sector",
@@ -132,7 +117,7 @@ def _directory_facets(filterset: MemberFilter) -> list[Facet]:
             distinct=True,
         )
     )
-    selected = _selected(filterset, "pillar")
+    selected = filterset.selected("pillar")
     facets.append(
         Facet(
             "pillar",

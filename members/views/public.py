@@ -1,15 +1,12 @@
 """The public member pages: the directory (/members/) and a member's profile."""
 
-import csv
-
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 
 from leadit.cache import cache_public_page
 from leadit.filtering import filter_context, list_url_without
-from leadit.spreadsheets import escape_formula
+from leadit.spreadsheets import csv_download, escape_formula
 
 from ..selectors import member_directory, member_public_profile
 from ..signals import PAGES_NAMESPACE
@@ -65,10 +62,7 @@ REAL_RECORD = "no"
 def member_export_csv(request: HttpRequest) -> HttpResponse:
     """The directory exactly as filtered, as CSV (the same query string as /members/)."""
     members = member_directory(data=request.GET).members
-    stamp = timezone.now().strftime("%Y-%m-%d")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="leadit-members-{stamp}.csv"'
-    writer = csv.writer(response)
+    response, writer = csv_download("leadit-members")
     writer.writerow(EXPORT_COLUMNS)
     for member in members:
         row = [

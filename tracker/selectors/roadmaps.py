@@ -14,7 +14,7 @@ from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subque
 from django.http import QueryDict
 
 from leadit.countries import country_name
-from leadit.facets import Facet, FacetOption
+from leadit.facets import Facet, FacetOption, choice_facet
 
 from ..filters import RoadmapFilter
 from ..groups import derived_groups
@@ -77,15 +77,7 @@ def _choice_facet(filterset: RoadmapFilter, name: str, choices: list[tuple[str, 
         .annotate(n=Count("pk"))
         .values_list(name, "n")
     )
-    selected = filterset.selected(name)
-    return Facet(
-        name=name,
-        label=filterset.filters[name].label,
-        options=[
-            FacetOption(value, str(label), counts.get(value, 0), value == selected)
-            for value, label in choices
-        ],
-    )
+    return choice_facet(filterset, name, choices, counts)
 
 
 def _places(queryset: QuerySet[Roadmap]) -> list[tuple[str, int | None, int]]:

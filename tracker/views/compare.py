@@ -1,15 +1,12 @@
 """Countries or roadmaps side by side: /tracker/compare/?c=SE&c=IN (or ?r=<slug>&r=<slug>)
 and the same table as CSV at /tracker/compare.csv with the same query string."""
 
-import csv
-
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 
 from leadit.cache import cache_public_page
-from leadit.spreadsheets import escape_formula
+from leadit.spreadsheets import csv_download, escape_formula
 
 from ..presentation import GEM_ATTRIBUTION
 from ..presentation.compare import Comparison, comparison_table
@@ -66,10 +63,7 @@ def compare_csv(request: HttpRequest) -> HttpResponse:
     line of the page's table. Whatever the query string, a CSV (never an error)."""
     selection = compare_selection(data=request.GET)
     comparison = _comparison(selection)
-    stamp = timezone.now().strftime("%Y-%m-%d")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="leadit-tracker-compare-{stamp}.csv"'
-    writer = csv.writer(response)
+    response, writer = csv_download("leadit-tracker-compare")
     table = comparison.as_table()
     table[1] = [table[1][0], *(request.build_absolute_uri(url) for url in table[1][1:])]
     for row in table:

@@ -1,17 +1,14 @@
 """The country pages: the country list (/tracker/countries/, CSV with ?format=csv) and a
 country's profile (/tracker/countries/<iso2>/)."""
 
-import csv
-
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 
 from leadit.cache import cache_public_page
 from leadit.countries import country_code_clean
 from leadit.filtering import active_filter_links, list_url_without
-from leadit.spreadsheets import escape_formula
+from leadit.spreadsheets import csv_download, escape_formula
 
 from ..presentation import (
     GEM_ATTRIBUTION,
@@ -66,10 +63,7 @@ def country_list(request: HttpRequest) -> HttpResponse:
 
 
 def _country_list_csv(request: HttpRequest, rows: list[CountryShown]) -> HttpResponse:
-    stamp = timezone.now().strftime("%Y-%m-%d")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="leadit-tracker-countries-{stamp}.csv"'
-    writer = csv.writer(response)
+    response, writer = csv_download("leadit-tracker-countries")
     writer.writerow(EXPORT_COLUMNS)
     for shown in rows:
         row, net_zero = shown.row, shown.net_zero

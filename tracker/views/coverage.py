@@ -2,20 +2,18 @@
 charts" (/tracker/charts/): server-rendered SVG figures (leadit.charts, leadit.maps), each
 with a data table as its text alternative, a source and a "last updated" line."""
 
-import csv
 from collections import Counter
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.text import slugify
 from django_countries import countries
 
 from leadit import charts as svg
 from leadit.cache import cache_public_page
 from leadit.maps import MapCategory, MapPoint, world_map
-from leadit.spreadsheets import escape_formula
+from leadit.spreadsheets import csv_download, escape_formula
 
 from ..models import IndustrialProject
 from ..presentation import GEM_ATTRIBUTION, GEM_LICENCE_URL, TARGET_STATUSES, label_of
@@ -82,10 +80,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
 
 
 def _coverage_csv(request: HttpRequest, matrix: CoverageMatrix) -> HttpResponse:
-    stamp = timezone.now().strftime("%Y-%m-%d")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="leadit-tracker-coverage-{stamp}.csv"'
-    writer = csv.writer(response)
+    response, writer = csv_download("leadit-tracker-coverage")
     header = [
         "iso2",
         "country",

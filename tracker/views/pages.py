@@ -1,13 +1,11 @@
 """The Tracker's methodology page and its recent-changes page."""
 
-import csv
-
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from leadit.cache import cache_public_page
-from leadit.spreadsheets import escape_formula
+from leadit.spreadsheets import csv_download, escape_formula
 
 from ..gem_import import GEM_ATTRIBUTION, GEM_LICENCE_URL, GEM_TRACKER_URL
 from ..models import IndustrialProject, Roadmap, Target
@@ -116,10 +114,7 @@ def recent_changes(request: HttpRequest) -> HttpResponse:
 
 
 def _changes_csv(request: HttpRequest, changes) -> HttpResponse:
-    stamp = timezone.now().strftime("%Y-%m-%d")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="leadit-tracker-changes-{stamp}.csv"'
-    writer = csv.writer(response)
+    response, writer = csv_download("leadit-tracker-changes")
     writer.writerow(["when", "kind", "action", "what", "context", "fields_changed", "url"])
     for change in changes:
         row = [

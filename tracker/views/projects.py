@@ -1,15 +1,12 @@
 """Industrial projects and plants: the filtered list (with its CSV) and one project."""
 
-import csv
-
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 
 from leadit.cache import cache_public_page
 from leadit.filtering import filter_context
-from leadit.spreadsheets import escape_formula
+from leadit.spreadsheets import csv_download, escape_formula
 
 from ..gem_import import (
     GEM_ATTRIBUTION,
@@ -87,10 +84,7 @@ CSV_COLUMNS = [
 def _project_csv(request: HttpRequest, projects) -> HttpResponse:
     """The list exactly as filtered (every page), one row a project. Each row names its
     source and licence: GEM's rows carry GEM's attribution and CC BY 4.0."""
-    stamp = timezone.now().strftime("%Y-%m-%d")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="leadit-tracker-projects-{stamp}.csv"'
-    writer = csv.writer(response)
+    response, writer = csv_download("leadit-tracker-projects")
     writer.writerow(CSV_COLUMNS)
     projects = projects.prefetch_related("capacities")
     for project in projects:
