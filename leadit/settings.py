@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "leadit",
     "tracker",
     "members",
+    "partnerships",
     "summits",
     "workplan",
     "publications",

@@ -22,6 +22,7 @@ urlpatterns = [
     path("contact/", public(contact), name="contact"),
     path("tracker/", include("tracker.urls")),
     path("members/", include("members.urls")),
+    path("partnerships/", include("partnerships.urls")),
     path("events/", include("summits.urls")),
     path("workplan/", include("workplan.urls")),
     path("publications/", include("publications.urls")),

@@ -1,0 +1,19 @@
+"""What partnerships plugs into the portal's registries and signals. Each helper module
+that exists is registered here, so ``apps.py`` stays one call."""
+
+from importlib import import_module
+
+# Modules that register themselves with a ``register()`` function when imported here:
+# the page-cache signals, the home page's numbers, the newsletter section, workplan metrics.
+CONTRIBUTING_MODULES = ["signals", "home", "newsletter", "workplan_metrics"]
+
+
+def register() -> None:
+    for name in CONTRIBUTING_MODULES:
+        try:
+            module = import_module(f"partnerships.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"partnerships.{name}":
+                raise
+            continue
+        module.register()
