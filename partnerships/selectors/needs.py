@@ -1,0 +1,126 @@
+"""Reads for the needs board: the filtered list /partnerships/needs/ with its facet counts,
+its downloads /partnerships/needs/export.<fmt>, and one need /partnerships/needs/<id>/.
+
+Every read starts from ``SupportRequest.objects.visible_to(user)``: a members' or
+secretariat record never reaches a visitor who may not see it, not even as a count. Each
+runs a constant number of queries whatever the number of needs, sectors and commitments
+(``tests/partnerships/test_needs_board.py`` asserts it).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Count, IntegerField, Max, OuterRef, Prefetch, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.http import QueryDict
+
+from leadit.countries import country_name
+from leadit.facets import Facet, FacetOption, choice_facet
+from tracker.models import Sector
+
+from ..filters import DECLINED, NeedFilter, PartnershipListFilter
+from ..models import Partnership, SupportCommitment, SupportKind, SupportRequest
+
+# What counts as committed money: a supporter has agreed to it or delivered it.
+COMMITTED_STATUSES = (SupportCommitment.Status.AGREED, SupportCommitment.Status.DELIVERED)
+
+
+def visible_rows(queryset: QuerySet) -> QuerySet:
+    """``queryset`` (a ``visible_to(user)``) as one row per record: a focal point's
+    ``visible_to`` joins the focal points and is made distinct, which counts per facet
+    would otherwise count once per join row."""
+    if queryset.query.distinct:
+        return queryset.model.objects.filter(pk__in=queryset.values("pk"))
+    return queryset
+
+
+def visible_needs(*, user) -> QuerySet[SupportRequest]:
+    return visible_rows(SupportRequest.objects.visible_to(user))
+
+
+def _commitments_of_row(statuses: Iterable[str] | None = None) -> QuerySet:
+    commitments = SupportCommitment.objects.filter(request=OuterRef("pk"))
+    if statuses is None:
+        commitments = commitments.exclude(status=DECLINED)
+    else:
+        commitments = commitments.filter(status__in=statuses)
+    return commitments.order_by().values("request")
+
+
+def with_commitment_totals(needs: QuerySet[SupportRequest]) -> QuerySet[SupportRequest]:
+    """Each need with ``live_commitments`` (supporters not declined) and
+    ``committed_usd`` (agreed or delivered, in US dollars; None when there are none)."""
+    live = _commitments_of_row().annotate(n=Count("pk")).values("n")
+    committed = _commitments_of_row(COMMITTED_STATUSES).annotate(s=Sum("amount_usd")).values("s")
+    return needs.annotate(
+        live_commitments=Coalesce(Subquery(live, output_field=IntegerField()), 0),
+        committed_usd=Subquery(committed),
+    )
+
+
+@dataclass(frozen=True)
+class NeedsBoard:
+    filterset: NeedFilter
+    needs: QuerySet[SupportRequest]  # filtered and sorted, with what a row shows
+    facets: list[Facet]
+
+
+def needs_board(*, data: QueryDict, user, with_facets: bool = True) -> NeedsBoard:
+    """The needs ``user`` may see, filtered and sorted by ``data`` (the query string), each
+    with its partnership, sectors and commitment totals; with ``with_facets``, the count
+    of each facet option with every *other* filter kept."""
+    filterset = NeedFilter(data, queryset=visible_needs(user=user))
+    needs = with_commitment_totals(
+        filterset.qs.select_related("partnership", "requesting_member", "usd_rate")
+    ).prefetch_related("sectors")
+    facets = _facets(filterset) if with_facets else []
+    return NeedsBoard(filterset=filterset, needs=needs, facets=facets)
+
+
+def country_facet(
+    filterset: PartnershipListFilter, counts: dict[str, int], *, otherwise: int = 0
+) -> Facet:
+    """Every partnership's country, by name, with ``counts`` (``otherwise`` when absent)."""
+    codes = Partnership.objects.order_by().values_list("country", flat=True)
+    selected = filterset.selected("country")
+    options = [
+        FacetOption(code, country_name(code), counts.get(code, otherwise), code == selected)
+        for code in codes
+    ]
+    return Facet("country", "Country", sorted(options, key=lambda option: option.label))
+
+
+def sector_facet(filterset: PartnershipListFilter) -> Facet:
+    counts = filterset.counts("sector", "sectors__slug")
+    sectors = Sector.objects.values_list("slug", "name")
+    return choice_facet(filterset, "sector", sectors, counts)
+
+
+def _facets(filterset: NeedFilter) -> list[Facet]:
+    return [
+        country_facet(filterset, filterset.counts("country", "partnership__country")),
+        sector_facet(filterset),
+        choice_facet(filterset, "kind", SupportKind.choices, filterset.counts("kind")),
+        choice_facet(
+            filterset, "status", SupportRequest.Status.choices, filterset.counts("status")
+        ),
+    ]
+
+
+def needs_last_updated(*, user) -> datetime.datetime | None:
+    """When a need the visitor may see last changed."""
+    return visible_needs(user=user).aggregate(last=Max("updated_at"))["last"]
+
+
+def need_detail_queryset(*, user) -> QuerySet[SupportRequest]:
+    """The needs ``user`` may open, with what the page shows: partnership, sectors, and
+    the commitments (supporter, status, amount), newest first."""
+    commitments = SupportCommitment.objects.select_related("member", "institution", "offer")
+    return (
+        SupportRequest.objects.visible_to(user)
+        .select_related("partnership", "requesting_member", "usd_rate")
+        .prefetch_related("sectors", Prefetch("commitments", queryset=commitments))
+    )
