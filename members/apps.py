@@ -6,19 +6,13 @@ class MembersConfig(AppConfig):
     verbose_name = "Members"
 
     def ready(self):
-        from allauth.account.signals import user_signed_up
-
-        from leadit.accounts import AccountAdapter
+        from leadit.accounts import register_invitation_kind
 
         from . import contributions, signals
 
         # Sign-up opens only for a usable invitation held in the session, and the new
         # account gets the invited role straight away.
-        AccountAdapter.register_invitation_checker(signals.invitation_key_is_usable)
-        user_signed_up.connect(
-            signals.accept_invitation_after_signup,
-            dispatch_uid="members.accept_invitation_after_signup",
-        )
+        register_invitation_kind(signals.INVITATION_KIND)
         # The public member pages are page-cached: a change makes them stale.
         signals.connect_page_cache()
         # The tracker's member group, the home page's numbers, the newsletter's section.

@@ -1,16 +1,15 @@
 """LeadIT's members (countries and companies), the people who keep their pages, what they
 commit to and how they report progress."""
 
-import hashlib
-
 from django.conf import settings
 from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
+
+from leadit.invitations import InvitationState, invitation_state
 
 from .validators import validate_logo
 
@@ -158,21 +157,13 @@ class MembershipRole(models.Model):
         return f"{self.user} — {self.get_role_display()} of {self.member}"
 
 
-def hash_invitation_key(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
-
-
 class Invitation(models.Model):
     """An e-mailed, one-time, expiring link that makes its holder an editor of a member.
 
     Only the SHA-256 of the key is stored: the database never holds a usable link.
     """
 
-    class State(models.TextChoices):
-        PENDING = "pending", "Pending"
-        ACCEPTED = "accepted", "Accepted"
-        REVOKED = "revoked", "Revoked"
-        EXPIRED = "expired", "Expired"
+    State = InvitationState
 
     email = models.EmailField()
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="invitations")
@@ -223,13 +214,7 @@ class Invitation(models.Model):
 
     @property
     def state(self) -> str:
-        if self.accepted_at:
-            return self.State.ACCEPTED
-        if self.revoked_at:
-            return self.State.REVOKED
-        if self.expires_at <= timezone.now():
-            return self.State.EXPIRED
-        return self.State.PENDING
+        return invitation_state(self)
 
     @property
     def is_usable(self) -> bool:

@@ -2,9 +2,7 @@
 
 import datetime
 import logging
-import secrets
 from collections.abc import Iterable, Mapping
-from datetime import timedelta
 from typing import Literal
 
 from django.conf import settings
@@ -17,6 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from leadit.invitations import INVITATION_VALID_DAYS, hash_invitation_key, invitation_issue_key
 from leadit.jobs import job_enqueue
 from leadit.validators import email_subject
 
@@ -31,19 +30,9 @@ from .models import (
     Pillar,
     PillarEngagement,
     ProgressUpdate,
-    hash_invitation_key,
 )
 
 logger = logging.getLogger(__name__)
-
-INVITATION_VALID_DAYS = 14
-
-
-def _new_key(invitation: Invitation) -> str:
-    key = secrets.token_urlsafe(32)
-    invitation.key_hash = hash_invitation_key(key)
-    invitation.expires_at = timezone.now() + timedelta(days=INVITATION_VALID_DAYS)
-    return key
 
 
 def invitation_find(*, key: str) -> Invitation | None:
@@ -74,7 +63,7 @@ def invitation_create(*, member: Member, email: str, invited_by, base_url: str) 
     """Invite ``email`` to edit ``member`` and e-mail the one-time link."""
     email = email.strip().lower()
     invitation = Invitation(member=member, email=email, invited_by=invited_by)
-    key = _new_key(invitation)
+    key = invitation_issue_key(invitation)
     invitation.full_clean()
     with transaction.atomic():
         invitation.save()
@@ -87,7 +76,7 @@ def invitation_resend(*, invitation: Invitation, base_url: str) -> Invitation:
     if invitation.state in (Invitation.State.ACCEPTED, Invitation.State.REVOKED):
         raise ValidationError(f"This invitation is {invitation.get_state_display().lower()}.")
     with transaction.atomic():
-        key = _new_key(invitation)
+        key = invitation_issue_key(invitation)
         invitation.save(update_fields=["key_hash", "expires_at"])
         _invitation_send(invitation=invitation, key=key, base_url=base_url)
     return invitation

@@ -13,7 +13,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from leadit.access import Access, access_of
-from members.models import Invitation, hash_invitation_key
+from leadit.invitations import hash_invitation_key
+from members.models import Invitation
 from tests.factories.members import EditorFactory, ImpactStoryFactory, ProgressUpdateFactory
 from tests.factories.publications import (
     BriefFactory,

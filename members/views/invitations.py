@@ -3,16 +3,14 @@
 import logging
 from urllib.parse import urlencode
 
-from allauth.account.adapter import get_adapter as get_account_adapter
-from allauth.account.models import EmailAddress
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
-from leadit.accounts import AccountAdapter
+from leadit.invitations import account_exists as _account_exists
+from leadit.invitations import invitation_open_signup
 
 from .. import services
 from ..models import Invitation
@@ -21,13 +19,6 @@ logger = logging.getLogger(__name__)
 
 # Unknown keys answer 404; keys that were good once answer 410 Gone.
 _STATUS = {None: 404}
-
-
-def _account_exists(email: str) -> bool:
-    return (
-        EmailAddress.objects.filter(email__iexact=email).exists()
-        or get_user_model().objects.filter(email__iexact=email).exists()
-    )
 
 
 @never_cache
@@ -60,17 +51,12 @@ def invitation_detail(request, key):
             )
             return redirect("members:edit", slug=invitation.member.slug)
         if not account_exists:
-            # Sign-up opens for this invitation only, with the invited address already
-            # counted as verified (the link was e-mailed to it).
-            request.session[AccountAdapter.INVITATION_SESSION_KEY] = key
-            get_account_adapter(request).stash_verified_email(request, invitation.email)
-            query = urlencode(
-                {
-                    "email": invitation.email,
-                    "next": reverse("members:edit", kwargs={"slug": invitation.member.slug}),
-                }
+            return invitation_open_signup(
+                request,
+                key=key,
+                email=invitation.email,
+                next_url=reverse("members:edit", kwargs={"slug": invitation.member.slug}),
             )
-            return redirect(reverse("account_signup") + "?" + query)
         messages.info(request, "You already have an account: sign in to accept.")
         return redirect(request.path)
 
