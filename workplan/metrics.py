@@ -11,6 +11,7 @@ the lower layers (members, tracker) are registered here; a HIGHER app registers 
 its ``AppConfig.ready()`` (workplan must never import it):
 
 - "events_held" (options: kind, an event kind's slug) — registered here (summits is lower);
+- the partnerships metrics of ``partnerships/workplan_metrics.py`` — registered here too;
 - "briefs_published" — registered by the publications app.
 """
 
@@ -405,5 +406,16 @@ register_metric(
     compute=_events_held,
     options={"kind": None},
 )
+
+
+def _register_partnership_metrics() -> None:
+    """partnerships is lower than workplan: its metrics are registered here, like summits'."""
+    from partnerships.workplan_metrics import METRICS as PARTNERSHIP_METRICS
+
+    for key, label, compute in PARTNERSHIP_METRICS:
+        register_metric(key=key, label=label, compute=compute)
+
+
+_register_partnership_metrics()
 # "briefs_published" is registered by the publications app in its AppConfig.ready() (a
 # higher layer: workplan never imports it).
