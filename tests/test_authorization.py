@@ -15,7 +15,15 @@ from django.utils import timezone
 from leadit.access import Access, access_of
 from leadit.invitations import hash_invitation_key
 from members.models import Invitation
+from partnerships.models import FocalPointInvitation, Visibility
 from tests.factories.members import EditorFactory, ImpactStoryFactory, ProgressUpdateFactory
+from tests.factories.partnerships import (
+    FocalPointFactory,
+    PipelineProjectFactory,
+    SupportCommitmentFactory,
+    SupportOfferFactory,
+    SupportRequestFactory,
+)
 from tests.factories.publications import (
     BriefFactory,
     NewsletterIssueFactory,
@@ -107,6 +115,32 @@ URL_EXAMPLES: dict[str, object] = {
         for page in ("assemble", "publish", "send_test", "send", "preview_email")
     },
     "admin:publications_brief_render": lambda world: {"object_id": world["brief"].pk},
+    # Partnerships: a focal point's pages of a partnership member_user does not keep; the
+    # need is secretariat-only (member_user may not see it, so may not answer it); the
+    # offer and the commitment are another member's.
+    "partnerships:invitation": lambda world: {"key": world["invitation_key"]},
+    **{
+        f"partnerships:{name}": lambda world: {"iso2": world["partnership_iso2"]}
+        for name in ["manage", "manage_request_new", "manage_project_new"]
+        + ["manage_measurement_new"]
+    },
+    **{
+        f"partnerships:{name}": lambda world: {
+            "iso2": world["partnership_iso2"],
+            "pk": world["need"].pk,
+        }
+        for name in ["manage_request", "manage_request_withdraw"]
+    },
+    **{
+        f"partnerships:{name}": lambda world: {
+            "iso2": world["partnership_iso2"],
+            "slug": world["pipeline_project"].slug,
+        }
+        for name in ["manage_project", "manage_project_stage"]
+    },
+    "partnerships:offer_edit": lambda world: {"pk": world["offer"].pk},
+    "partnerships:we_can_help": lambda world: {"pk": world["need"].pk},
+    "partnerships:commitment": lambda world: {"pk": world["commitment"].pk},
     # No such document: a harmless id that must still be refused to the wrong people.
     **{
         f"admin:publications_rendereddocument_{page}": lambda world: {"object_id": "999999"}
@@ -229,8 +263,20 @@ def world(member_user, staff_user):
         key_hash=hash_invitation_key(invitation_key),
         expires_at=timezone.now() + timedelta(days=1),
     )
+    FocalPointInvitation.objects.create(
+        partnership=(focal := FocalPointFactory()).partnership,
+        email="focal@partner.example",
+        key_hash=hash_invitation_key(invitation_key),
+        expires_at=timezone.now() + timedelta(days=1),
+    )
+    need = SupportRequestFactory(partnership=focal.partnership, visibility=Visibility.SECRETARIAT)
     event = EventFactory()  # public
     return {
+        "partnership_iso2": focal.partnership.country.code.lower(),
+        "need": need,
+        "pipeline_project": PipelineProjectFactory(partnership=focal.partnership),
+        "offer": SupportOfferFactory(member=member, institution=None),
+        "commitment": SupportCommitmentFactory(request=need, member=member, institution=None),
         "member_user": member_user,
         "staff_user": staff_user,
         "member": member,

@@ -6,10 +6,12 @@ expiry, state and sign-up hand-over are shared with members' invitations
 import functools
 import logging
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from leadit.accounts import InvitationKind
 from leadit.invitations import (
     InvitationState,
     hash_invitation_key,
@@ -95,3 +97,24 @@ def focal_point_invitation_accept(*, invitation: FocalPointInvitation, user) -> 
         invitation.save(update_fields=["accepted_at", "accepted_by"])
     logger.info("Focal point invitation %s accepted by user %s", invitation.pk, user.pk)
     return focal_point
+
+
+def _usable(key: str) -> FocalPointInvitation | None:
+    invitation = focal_point_invitation_find(key=key)
+    if invitation is None or invitation_state(invitation) != InvitationState.PENDING:
+        return None
+    return invitation
+
+
+def _accept_after_signup(request, user, invitation: FocalPointInvitation) -> None:
+    focal_point_invitation_accept(invitation=invitation, user=user)
+    messages.success(
+        request, f"Welcome! You are now a focal point of the {invitation.partnership} partnership."
+    )
+
+
+# Sign-up opens for a usable focal point invitation held in the session (apps.py registers
+# it with leadit.accounts.register_invitation_kind).
+INVITATION_KIND = InvitationKind(
+    name="partnership focal point", find_usable=_usable, accept=_accept_after_signup
+)

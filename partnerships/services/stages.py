@@ -21,8 +21,10 @@ def _check_move(*, current: str, new: str, since: date, changed_on: date, labels
         raise ValidationError({"changed_on": "The date of the change cannot be in the future."})
     if changed_on < since:
         raise ValidationError(
-            {"changed_on": f"It has been at its current stage since {since:%d %B %Y}: "
-             "the change cannot be earlier."}
+            {
+                "changed_on": f"It has been at its current stage since {since:%d %B %Y}: "
+                "the change cannot be earlier."
+            }
         )
 
 
@@ -101,7 +103,10 @@ def pipeline_stage_change(
             backwards=pipeline_is_backwards(project, stage), reason=reason, what="a project"
         )
         change = PipelineStageChange(
-            project=project, stage=stage, changed_on=changed_on, reason=reason.strip(),
+            project=project,
+            stage=stage,
+            changed_on=changed_on,
+            reason=reason.strip(),
             recorded_by=by,
         )
         change.full_clean()
