@@ -15,17 +15,20 @@ from __future__ import annotations
 import datetime
 import io
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from leadit.filtering import query_without
+from leadit.facets import FacetOption
+from leadit.filtering import filter_context, query_without
 from leadit.spreadsheets import csv_download, escape_formula
 from tracker.wording import DEMO_LABEL, or_not_recorded
 
@@ -72,6 +75,14 @@ def demo_cell(is_demo: bool) -> str:
     return DEMO_LABEL if is_demo else NOT_DEMO
 
 
+def rate_date(record):
+    """The day of the US dollar rate ``record``'s amounts were converted at; "not
+    converted (USD)" for amounts in dollars; None (not recorded) when no rate was kept."""
+    if record.usd_rate_id:
+        return record.usd_rate.as_of
+    return "not converted (USD)" if record.currency == "USD" else None
+
+
 def canonical_query(data, filterset: PartnershipListFilter):
     """The list's parameters with a valid value, without the page or unknown parameters:
     what the list's links, downloads and citation carry."""
@@ -105,6 +116,40 @@ def list_export(
         sort=filterset.sort_order(),
         list_url=request.build_absolute_uri(reverse(list_url_name) + query_without(query)),
     )
+
+
+def list_page_context(
+    request: HttpRequest,
+    filterset: PartnershipListFilter,
+    rows,
+    *,
+    per_page: int,
+    list_url_name: str,
+    export_url_name: str,
+) -> dict:
+    """What a partnerships list page shows around its rows: the page of ``rows``, its
+    filters (in use, ignored), its order, and the downloads of exactly that list with
+    their licence and citation (``partnerships/includes/list_downloads.html``)."""
+    # A page number that is not a number gives the first page; past the end, the last.
+    page = Paginator(rows, per_page).get_page(request.GET.get("page"))
+    query = query_without(canonical_query(request.GET, filterset))
+    list_url = request.build_absolute_uri(reverse(list_url_name) + query)
+    return {
+        "page_obj": page,
+        **filter_context(request, filterset, reasons=True),
+        "sort": filterset.sort_order(),
+        "sort_options": [
+            FacetOption(value, label, 0, value == filterset.sort_order())
+            for value, label in filterset.sort_choices()
+        ],
+        "downloads": [
+            (label, reverse(export_url_name, kwargs={"fmt": fmt}) + query)
+            for fmt, label in zip(EXPORT_FORMATS, ("CSV", "Excel (XLSX)", "JSON"), strict=True)
+        ],
+        "licence": LICENCE,
+        "licence_url": LICENCE_URL,
+        "citation": f"{CITATION_NAME}, {timezone.localdate().isoformat()}, {list_url}",
+    }
 
 
 def _plain(value):
@@ -186,6 +231,35 @@ def _json_bytes(export: ListExport) -> bytes:
         export.name: [{k: _json_value(v) for k, v in row.items()} for row in export.rows],
     }
     return json.dumps(document, ensure_ascii=False, indent=1).encode()
+
+
+@dataclass(frozen=True)
+class ListDownload:
+    """A list's downloads: what they are called, the list they copy and how a record
+    becomes a row (``row(request, record) -> {column: value}``)."""
+
+    name: str
+    title: str
+    list_url_name: str
+    columns: Sequence[str]
+    row: Callable[[HttpRequest, Any], dict]
+
+    def response(
+        self, request: HttpRequest, fmt: str, *, filterset: PartnershipListFilter, records
+    ) -> HttpResponse:
+        """``records`` (the list as ``filterset`` filtered and sorted it) as ``fmt``."""
+        if fmt not in EXPORT_FORMATS:
+            raise Http404("No such format.")
+        export = list_export(
+            request,
+            name=self.name,
+            title=self.title,
+            list_url_name=self.list_url_name,
+            filterset=filterset,
+            columns=self.columns,
+            rows=(self.row(request, record) for record in records),
+        )
+        return export_response(export, fmt)
 
 
 def export_response(export: ListExport, fmt: str) -> HttpResponse:

@@ -342,3 +342,8 @@ class PipelineFilter(PartnershipListFilter):
     class Meta:
         model = PipelineProject
         fields = ["q", "country", "sector", "stage", "technology", "min_capex", "sort"]
+
+    def why_ignored(self, name: str) -> str:
+        if name == "sort":
+            return "is not a known order, so projects are sorted by name"
+        return super().why_ignored(name)

@@ -12,8 +12,24 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import Count, IntegerField, Max, OuterRef, Prefetch, QuerySet, Subquery, Sum
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
 
@@ -22,7 +38,14 @@ from leadit.facets import Facet, FacetOption, choice_facet
 from tracker.models import Sector
 
 from ..filters import DECLINED, NeedFilter, PartnershipListFilter
-from ..models import Partnership, SupportCommitment, SupportKind, SupportRequest
+from ..models import (
+    AMOUNT,
+    Partnership,
+    SupportCommitment,
+    SupportKind,
+    SupportOffer,
+    SupportRequest,
+)
 
 # What counts as committed money: a supporter has agreed to it or delivered it.
 COMMITTED_STATUSES = (SupportCommitment.Status.AGREED, SupportCommitment.Status.DELIVERED)
@@ -51,13 +74,24 @@ def _commitments_of_row(statuses: Iterable[str] | None = None) -> QuerySet:
 
 
 def with_commitment_totals(needs: QuerySet[SupportRequest]) -> QuerySet[SupportRequest]:
-    """Each need with ``live_commitments`` (supporters not declined) and
-    ``committed_usd`` (agreed or delivered, in US dollars; None when there are none)."""
+    """Each need with ``live_commitments`` (supporters not declined), ``committed`` (how
+    many agreed or delivered) and ``committed_usd`` (their sum in US dollars: 0 when there
+    are none, None when none of them records an amount)."""
     live = _commitments_of_row().annotate(n=Count("pk")).values("n")
-    committed = _commitments_of_row(COMMITTED_STATUSES).annotate(s=Sum("amount_usd")).values("s")
+    committed = _commitments_of_row(COMMITTED_STATUSES)
     return needs.annotate(
         live_commitments=Coalesce(Subquery(live, output_field=IntegerField()), 0),
-        committed_usd=Subquery(committed),
+        committed=Coalesce(
+            Subquery(committed.annotate(n=Count("pk")).values("n"), output_field=IntegerField()),
+            0,
+        ),
+        committed_sum=Subquery(committed.annotate(s=Sum("amount_usd")).values("s")),
+    ).annotate(
+        committed_usd=Case(
+            When(committed=0, then=Value(Decimal(0))),
+            default=F("committed_sum"),
+            output_field=DecimalField(**AMOUNT),
+        )
     )
 
 
@@ -118,7 +152,11 @@ def needs_last_updated(*, user) -> datetime.datetime | None:
 def need_detail_queryset(*, user) -> QuerySet[SupportRequest]:
     """The needs ``user`` may open, with what the page shows: partnership, sectors, and
     the commitments (supporter, status, amount), newest first."""
-    commitments = SupportCommitment.objects.select_related("member", "institution", "offer")
+    # The offer a commitment came through is named only to those who may see that offer.
+    offer_visible = Exists(SupportOffer.objects.visible_to(user).filter(pk=OuterRef("offer_id")))
+    commitments = SupportCommitment.objects.select_related(
+        "member", "institution", "offer"
+    ).annotate(offer_visible=offer_visible)
     return (
         SupportRequest.objects.visible_to(user)
         .select_related("partnership", "requesting_member", "usd_rate")
