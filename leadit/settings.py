@@ -234,6 +234,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "publications.resume_stalled_sends",
         "schedule": 60.0,
     },
+    # Partnerships: last week's digest to the secretariat, Mondays (once per week).
+    "partnerships-secretariat-digest": {
+        "task": "partnerships.send_secretariat_digest",
+        "schedule": crontab(hour=6, minute=0, day_of_week="mon"),
+    },
 }
 
 # --- Files ----------------------------------------------------------------------------
