@@ -241,7 +241,10 @@ class PipelineProjectFactory(factory.django.DjangoModelFactory):
     description = "A **demo** project."
     capex = Decimal("120000000")
     capex_usd = factory.SelfAttribute("capex")
-    financing_gap = Decimal("40000000")
+    # A third of the capex (never above it: a database constraint).
+    financing_gap = factory.LazyAttribute(
+        lambda o: None if o.capex is None else (o.capex / 3).quantize(Decimal("1"))
+    )
     financing_gap_usd = factory.SelfAttribute("financing_gap")
     currency = "USD"
     abatement_t_per_year = Decimal("500000")
