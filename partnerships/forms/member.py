@@ -41,8 +41,9 @@ class SupportOfferForm(MoneyFormMixin, forms.ModelForm):
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["member"].queryset = members
-        if len(members) == 1:
-            self.fields["member"].initial = members[0]
+        only = list(members[:2])
+        if len(only) == 1:
+            self.fields["member"].initial = only[0]
         self.fields["sectors"].queryset = Sector.objects.order_by("name")
         self.fields["eligible_groups"].queryset = CountryGroup.objects.order_by("name")
         if self.instance.pk:

@@ -22,8 +22,8 @@ from ..services.offers import support_offer_save
 
 def _members_of(request):
     """The members this user may act for; none (and no page) for anyone else."""
-    members = list(Member.objects.editable_by(request.user).order_by("name"))
-    if not members:
+    members = Member.objects.editable_by(request.user).order_by("name")
+    if not members.exists():
         raise Http404("You do not keep a member's page.")
     return members
 
