@@ -141,6 +141,8 @@ URL_EXAMPLES: dict[str, object] = {
     "partnerships:offer_edit": lambda world: {"pk": world["offer"].pk},
     "partnerships:we_can_help": lambda world: {"pk": world["need"].pk},
     "partnerships:commitment": lambda world: {"pk": world["commitment"].pk},
+    "partnerships:project": lambda world: {"slug": world["pipeline_project"].slug},
+    "partnerships:pipeline_export": lambda world: {"fmt": "csv"},
     # No such document: a harmless id that must still be refused to the wrong people.
     **{
         f"admin:publications_rendereddocument_{page}": lambda world: {"object_id": "999999"}

@@ -13,7 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from partnerships.models import PipelineProject, Visibility
+from partnerships.models import PipelineProject, PipelineStageChange, Visibility
+from tests.factories.members import SectorFactory
 from tests.factories.partnerships import (
     CurrencyRateFactory,
     FocalPointFactory,
@@ -173,19 +174,36 @@ def test_median_time_per_stage_comes_from_the_history_else_not_recorded(client, 
 
 
 def _seed(partnership, count: int):
-    technology = TechnologyFactory()
+    """``count`` public projects (and a hidden one for every third) in every stage, each
+    with a technology, a financing offer and two dated stage changes; in bulk, so that
+    1,000 take seconds."""
+    technology = TechnologyFactory(name="Hydrogen DRI", slug="hydrogen-dri")
     offer = SupportOfferFactory()
-    for index in range(count):
-        project = _project(
-            partnership,
-            f"Bulk {index}",
+    sector = SectorFactory(name="Cement", slug="cement")
+    projects = PipelineProject.objects.bulk_create(
+        PipelineProjectFactory.build(
+            partnership=partnership,
+            sector=sector,
+            name=f"Bulk {partnership.country.code} {index}",
+            slug=f"bulk-{partnership.country.code.lower()}-{index}",
             stage=Stage.values[index % len(Stage.values)],
-            technologies=[technology],
-            financing_offers=[offer],
+            visibility=Visibility.SECRETARIAT if index % 3 == 2 else Visibility.PUBLIC,
         )
-        PipelineStageChangeFactory(project=project)
-        if index % 3 == 0:
-            _project(partnership, f"Hidden {index}", visibility=Visibility.SECRETARIAT)
+        for index in range(count + count // 2)
+    )
+    PipelineProject.technologies.through.objects.bulk_create(
+        PipelineProject.technologies.through(pipelineproject=p, technology=technology)
+        for p in projects
+    )
+    PipelineProject.financing_offers.through.objects.bulk_create(
+        PipelineProject.financing_offers.through(pipelineproject=p, supportoffer=offer)
+        for p in projects
+    )
+    PipelineStageChange.objects.bulk_create(
+        PipelineStageChange(project=p, stage=stage, changed_on=day)
+        for p in projects
+        for stage, day in [(Stage.CONCEPT, date(2024, 1, 1)), (p.stage, date(2025, 1, 1))]
+    )
 
 
 def _queries(client, url: str) -> int:
@@ -198,7 +216,7 @@ def _queries(client, url: str) -> int:
     "url",
     [
         LIST,
-        LIST + "?country=in&technology=technology-0&sort=-capex&page=2",
+        LIST + "?sector=cement&technology=hydrogen-dri&stage=concept&sort=-capex&page=2",
         "/partnerships/pipeline/export.csv?sector=cement",
     ],
 )
@@ -206,7 +224,7 @@ def test_list_and_download_queries_do_not_grow_with_the_projects(client, india, 
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
     _seed(india, 10)
     small = _queries(client, url)
-    _seed(PartnershipFactory(country="KE"), 60)
+    _seed(PartnershipFactory(country="KE"), 990)
     assert _queries(client, url) == small
 
 
