@@ -107,8 +107,9 @@ def test_the_totals_count_requests_support_and_dollars(client, world):
     assert '<span class="numbers__value">3</span>' in text
     assert "67%" in text
     assert "1 fully and 1 partly supported" in text
-    # 1,000,000 + 300,000 requested (INR converted; the request without an amount noted).
-    assert "USD 1,300,000" in text
+    # 1,000,000 + 300,000 requested (INR converted; the request without an amount noted),
+    # short in the headline figure, exact in its tooltip.
+    assert '<span title="USD 1,300,000">USD 1.3 million</span>' in text
     assert "1 request without an amount in US dollars not included" in text
     assert "USD 400,000" in text
 
@@ -116,7 +117,10 @@ def test_the_totals_count_requests_support_and_dollars(client, world):
 def test_pipeline_capex_is_shown_per_stage_gate(client, world):
     text = client.get(URL).content.decode()
 
-    assert "2 public pipeline projects, USD 70,000,000 of capital expenditure" in text
+    assert (
+        '2 public pipeline projects, <span title="USD 70,000,000">USD 70.0 million</span> of'
+        in text
+    )
     assert '<a href="/partnerships/pipeline/?stage=feasibility">Feasibility</a></th>' in text
     assert "<td>50,000,000</td>" in text
     assert 'class="chart chart--bar"' in text
@@ -151,7 +155,7 @@ def test_records_hidden_from_the_public_appear_nowhere_not_even_signed_in(member
         assert_nothing_hidden_shows(text)
         # The totals stay those of the public records.
         assert '<span class="numbers__value">3</span>' in text
-        assert "USD 400,000" in text and "USD 1,300,000" in text
+        assert "USD 400,000" in text and "USD 1.3 million" in text
 
 
 def test_an_anonymous_page_is_cached_and_made_stale_by_a_new_request(
