@@ -339,3 +339,20 @@ def test_a_hidden_project_answers_404_and_the_attempt_is_logged(client, india, c
     assert (
         client.get(reverse("partnerships:project", kwargs={"slug": "nothing"})).status_code == 404
     )
+
+
+def test_anonymous_pages_are_cached_and_a_change_shows_at_once(
+    client, india, django_assert_num_queries
+):
+    project = _project(india, "Cached kiln")
+    urls = [LIST, project.get_absolute_url(), "/partnerships/pipeline/export.json"]
+    for url in urls:
+        client.get(url)
+    with django_assert_num_queries(0):
+        for url in urls:
+            assert client.get(url).status_code == 200
+
+    project.name = "Renamed kiln"
+    project.save()
+
+    assert all("Renamed kiln" in _text(client.get(url)) for url in urls)
