@@ -208,6 +208,7 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 # PDF renders in a few seconds).
 CELERY_TASK_ANNOTATIONS = {
     "publications.render_document": {"soft_time_limit": 90, "time_limit": 120},
+    "partnerships.render_factsheet": {"soft_time_limit": 90, "time_limit": 120},
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"

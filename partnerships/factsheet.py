@@ -18,7 +18,7 @@ from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from leadit.jobs import job_enqueue
+from leadit.jobs import WORKER_LOST_MESSAGE
 from leadit.pdf import render_pdf
 
 from .models import (
@@ -100,23 +100,6 @@ def factsheet_pdf(partnership: Partnership, *, now=None) -> bytes:
 # --- Requests and renders ---------------------------------------------------------------
 
 
-def factsheet_request(*, partnership: Partnership, user=None) -> Factsheet:
-    """A new factsheet row, queued, and its render job (sent after commit)."""
-    from .tasks_staff import render_factsheet
-
-    with transaction.atomic():
-        factsheet = Factsheet.objects.create(
-            partnership=partnership,
-            requested_by=user if getattr(user, "pk", None) else None,
-        )
-        job_enqueue(
-            task=render_factsheet,
-            description=f"Factsheet of {partnership}",
-            factsheet_id=factsheet.pk,
-        )
-    return factsheet
-
-
 def factsheet_render(*, factsheet_id: int) -> str:
     """Render factsheet ``factsheet_id`` and store its PDF. Returns what happened."""
     factsheet = Factsheet.objects.select_related("partnership").filter(pk=factsheet_id).first()
@@ -155,6 +138,22 @@ def _store(factsheet: Factsheet, pdf: bytes) -> None:
         if stored:
             factsheet.pdf.storage.delete(stored)
         raise
+
+
+def factsheet_job_lost(sender, *, job, **kwargs) -> None:
+    """``leadit.jobs.job_lost``: the sweep gave up on a render whose worker vanished (the
+    hard time limit, the OOM killer), so its factsheet failed too and staff can ask again."""
+    if job.task_name != "partnerships.render_factsheet":
+        return
+    Factsheet.objects.filter(pk=job.arguments.get("factsheet_id"), status=Status.QUEUED).update(
+        status=Status.FAILED, error=WORKER_LOST_MESSAGE
+    )
+
+
+def register() -> None:
+    from leadit.jobs import job_lost
+
+    job_lost.connect(factsheet_job_lost, dispatch_uid="partnerships-factsheet-lost")
 
 
 def latest_factsheet(partnership: Partnership) -> Factsheet | None:

@@ -8,7 +8,6 @@ from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from ..factsheet import factsheet_request
 from ..models import (
     CurrencyRate,
     Factsheet,
@@ -23,6 +22,7 @@ from ..models import (
     SecretariatDigest,
 )
 from ..resources import CurrencyRateResource, PartnerInstitutionResource, PartnershipResource
+from ..services.factsheets import factsheet_request
 from .common import HTTPS_URLS, ImportExportAdmin, PortalAdmin, ReadOnlyInline, demo_column
 
 
