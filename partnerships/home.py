@@ -50,7 +50,7 @@ def partnership_numbers() -> list[HomeNumber]:
     return [
         HomeNumber(
             value=partnerships["real"],
-            label="industry transition partnerships",
+            label=f"industry transition partnership{'' if partnerships['real'] == 1 else 's'}",
             url=overview,
             note=note,
         ),
