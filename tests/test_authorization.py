@@ -143,6 +143,21 @@ URL_EXAMPLES: dict[str, object] = {
     "partnerships:commitment": lambda world: {"pk": world["commitment"].pk},
     "partnerships:project": lambda world: {"slug": world["pipeline_project"].slug},
     "partnerships:pipeline_export": lambda world: {"fmt": "csv"},
+    "partnerships:partnership": lambda world: {"iso2": world["partnership_iso2"]},
+    "partnerships:need": lambda world: {"pk": world["public_need"].pk},
+    "partnerships:offer": lambda world: {"pk": world["offer"].pk},
+    "partnerships:needs_export": lambda world: {"fmt": "csv"},
+    "partnerships:offers_export": lambda world: {"fmt": "csv"},
+    "admin:partnerships_partnership_factsheet": lambda world: {
+        "object_id": world["need"].partnership_id
+    },
+    "admin:partnerships_supportrequest_matches": lambda world: {"object_id": world["need"].pk},
+    "admin:partnerships_supportrequest_accept_match": lambda world: {
+        "object_id": world["need"].pk,
+        "offer_id": world["offer"].pk,
+    },
+    # No such factsheet: a harmless id that must still be refused to the wrong people.
+    "admin:partnerships_factsheet_download": lambda world: {"object_id": "999999"},
     # No such document: a harmless id that must still be refused to the wrong people.
     **{
         f"admin:publications_rendereddocument_{page}": lambda world: {"object_id": "999999"}
@@ -238,6 +253,11 @@ SPECIAL_CASES = {
     ("admin:publications_rendereddocument_delete", "staff"): lambda r: r.status_code == 403,
     ("admin:publications_rendereddocument_retry", "staff"): lambda r: r.status_code == 404,
     ("admin:publications_rendereddocument_download", "staff"): lambda r: r.status_code == 404,
+    # Factsheets are rendered from their partnership's page and digests by the weekly job:
+    # never added by hand. The example factsheet (download) does not exist.
+    ("admin:partnerships_factsheet_add", "staff"): lambda r: r.status_code == 403,
+    ("admin:partnerships_secretariatdigest_add", "staff"): lambda r: r.status_code == 403,
+    ("admin:partnerships_factsheet_download", "staff"): lambda r: r.status_code == 404,
     # Newsletter sections are added on their issue's page, not on their own.
     ("admin:publications_newslettersection_add", "staff"): lambda r: r.status_code == 403,
     # simple_history's history pages answer 404 for an object that does not exist.
@@ -276,6 +296,7 @@ def world(member_user, staff_user):
     return {
         "partnership_iso2": focal.partnership.country.code.lower(),
         "need": need,
+        "public_need": SupportRequestFactory(partnership=focal.partnership),
         "pipeline_project": PipelineProjectFactory(partnership=focal.partnership),
         "offer": SupportOfferFactory(member=member, institution=None),
         "commitment": SupportCommitmentFactory(request=need, member=member, institution=None),
