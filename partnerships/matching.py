@@ -18,7 +18,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
@@ -32,7 +31,6 @@ from .models import (
     SupportOffer,
     SupportRequest,
 )
-from .services.commitments import propose_commitment
 
 # Requests the secretariat still looks for support for.
 MATCHABLE_STATUSES = (SupportRequest.Status.OPEN, SupportRequest.Status.PARTLY_SUPPORTED)
@@ -272,34 +270,9 @@ def suggestions_for(
     return suggested_matches([request], today=today, limit=limit).get(request.pk, [])
 
 
-# --- Accepting a suggestion ------------------------------------------------------------------
-
-
-def match_accept(*, request: SupportRequest, offer: SupportOffer, user) -> SupportCommitment:
-    """Staff accept a suggested match: a proposed commitment of the offer's provider to the
-    request (through ``services.commitments``, which e-mails the secretariat and the focal
-    points). Refused (ValidationError) when the offer is no longer a candidate: closed,
-    already proposed, or the request no longer open."""
-    ranked = ranked_matches([request.pk], limit=10**6).get(request.pk, [])
-    if offer.pk not in {suggestion.offer_id for suggestion in ranked}:
-        raise ValidationError(
-            "This offer is no longer a suggested match for the request: the request is not "
-            "open, the offer is closed, or its provider has already been proposed."
-        )
-    return propose_commitment(
-        support_request=request,
-        member=offer.member,
-        institution=offer.institution,
-        offer=offer,
-        note="Suggested match accepted by the secretariat.",
-        proposed_by=user,
-    )
-
-
 __all__ = [
     "DEFAULT_LIMIT",
     "Suggestion",
-    "match_accept",
     "ranked_matches",
     "suggested_matches",
     "suggestions_for",

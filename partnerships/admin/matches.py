@@ -12,8 +12,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
-from ..matching import MATCHABLE_STATUSES, match_accept, suggested_matches, suggestions_for
+from ..matching import MATCHABLE_STATUSES, suggested_matches, suggestions_for
 from ..models import SupportOffer, SupportRequest
+from ..services.matches import match_accept
 
 ON_CHANGE_PAGE = 10
 ON_OWN_PAGE = 25

@@ -9,8 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from partnerships.matching import match_accept, suggested_matches, suggestions_for
+from partnerships.matching import suggested_matches, suggestions_for
 from partnerships.models import SupportCommitment, SupportKind, SupportRequest
+from partnerships.services.matches import match_accept
 from tests.factories.members import MemberFactory, SectorFactory
 from tests.factories.partnerships import (
     InstitutionOfferFactory,
