@@ -1,12 +1,11 @@
 import logging
-import smtplib
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 
 from leadit.jobs import background_job
+from leadit.mail import TRANSIENT_MAIL_ERRORS, secretariat_addresses
 from leadit.validators import email_subject
 
 from .models import ProgressUpdate
@@ -14,27 +13,8 @@ from .models import ProgressUpdate
 logger = logging.getLogger(__name__)
 
 
-# A refused connection or a temporary SMTP failure passes; a bad address does not.
-TRANSIENT_MAIL_ERRORS = (
-    ConnectionError,
-    TimeoutError,
-    smtplib.SMTPServerDisconnected,
-    smtplib.SMTPConnectError,
-)
-
-
-def _secretariat_addresses() -> list[str]:
-    """The secretariat's shared address if configured, else every active staff user."""
-    return settings.ADMIN_NOTIFICATION_EMAILS or sorted(
-        get_user_model()
-        .objects.filter(is_staff=True, is_active=True)
-        .exclude(email="")
-        .values_list("email", flat=True)
-    )
-
-
 def _tell_secretariat(update: ProgressUpdate, *, what: str, template: str) -> int:
-    recipients = _secretariat_addresses()
+    recipients = secretariat_addresses()
     if not recipients:
         return 0
     return send_mail(

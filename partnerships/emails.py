@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from leadit.invitations import INVITATION_VALID_DAYS
+from leadit.mail import secretariat_addresses
 from leadit.validators import email_subject
-from members.tasks import _secretariat_addresses as secretariat_addresses
 
 from .models import FocalPointInvitation, SupportCommitment
 

@@ -3,7 +3,7 @@
 import logging
 
 from leadit.jobs import background_job
-from members.tasks import TRANSIENT_MAIL_ERRORS
+from leadit.mail import TRANSIENT_MAIL_ERRORS
 
 from .emails import send_commitment_proposed
 from .models import SupportCommitment
