@@ -18,7 +18,7 @@ from tests.factories.partnerships import (
 )
 
 # Waits until the one worker process has run everything sent before (a round trip).
-from tests.summits.test_reminders import _drain_worker
+from tests.support.worker_drain import drain_worker
 
 MONDAY = datetime.date(2026, 3, 2)
 
@@ -59,9 +59,9 @@ def test_the_weekly_job_on_a_real_worker_sends_last_weeks_digest_once(celery_wor
     _week_of_news(today)
 
     send_secretariat_digest.delay()
-    _drain_worker()
+    drain_worker()
     send_secretariat_digest.delay()  # the beat fires again (a second beat, a restart)
-    _drain_worker()
+    drain_worker()
 
     assert len(mail.outbox) == 1
     message = mail.outbox[0]

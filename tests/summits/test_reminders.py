@@ -2,36 +2,20 @@
 real Celery worker through Redis (the worker thread shares this process's mail.outbox)."""
 
 import datetime
-import time
-import uuid
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.utils import timezone
 
 from leadit.celery import app
-from leadit.tasks import DIAGNOSTIC_CACHE_PREFIX, diagnostic_roundtrip
 from summits.models import DeadlineReminder, EventDocument
 from summits.notifications import deadline_reminders_send
 from summits.tasks import send_deadline_reminders
 from tests.factories.summits import BoardKindFactory, EventDocumentFactory, EventFactory
 from tests.factories.users import StaffFactory, UserFactory
+from tests.support.worker_drain import drain_worker
 
 DAY = datetime.timedelta(days=1)
-
-
-def _drain_worker(timeout: float = 20.0) -> None:
-    """Wait until the worker has run everything sent before: its one process handles tasks
-    in order, so a diagnostic round trip sent now answers only after them."""
-    token = uuid.uuid4().hex
-    diagnostic_roundtrip.delay(token=token)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if cache.get(DIAGNOSTIC_CACHE_PREFIX + token) is not None:
-            return
-        time.sleep(0.1)
-    raise AssertionError("the worker did not answer within 20 s")
 
 
 def _due_documents(now):
@@ -58,9 +42,9 @@ def test_reminder_job_on_a_real_worker_sends_one_email_per_document_per_day(cele
     staff_emails = {"owner@secretariat.example.org"}
 
     send_deadline_reminders.delay()
-    _drain_worker()
+    drain_worker()
     send_deadline_reminders.delay()  # the same day again: nothing more
-    _drain_worker()
+    drain_worker()
 
     assert len(mail.outbox) == 2
     by_event = {m.subject.split(" of ", 1)[1]: m for m in mail.outbox}
