@@ -314,11 +314,15 @@ def test_a_publication_page_is_cached_and_an_edit_shows_at_once(client, django_a
 
 # --- every public page -----------------------------------------------------------------------
 
+OUR_PACKAGES = ("leadit", "tracker", "members", "partnerships", "summits", "workplan")
+OUR_PACKAGES += ("publications", "bench")
+
 # Public URLs that are not page-cached, and why.
 NOT_CACHED = {
     "healthz": "answers the state of the database, cache and broker now",
     "media": "files, served by their own view",
     "members:invitation": "a personal invitation key",
+    "partnerships:invitation": "a personal invitation key",
     "summits:document": "a file download (streamed), checked against the event's visibility",
     "publications:pdf": "a streamed PDF with its own ETag and Cache-Control",
     "publications:subscribe": "a form with a CSRF token",
@@ -337,12 +341,11 @@ def _walk(patterns, namespace=""):
 
 
 def test_every_public_page_of_ours_is_page_cached():
-    ours = ("leadit", "tracker", "members", "summits", "workplan", "publications", "bench")
     uncached = sorted(
         name
         for name, callback in _walk(get_resolver().url_patterns)
         if access_of(name, callback) == Access.PUBLIC
-        and callback.__module__.split(".")[0] in ours
+        and callback.__module__.split(".")[0] in OUR_PACKAGES
         and not hasattr(callback, "page_cache_namespace")
         and name not in NOT_CACHED
     )
