@@ -122,7 +122,12 @@ def my_commitments(request):
     return render(
         request,
         "partnerships/manage/commitments.html",
-        {"commitments": list(commitments), "offers": list(offers), "members": list(members)},
+        {
+            "commitments": list(commitments),
+            "offers": list(offers),
+            "members": list(members),
+            "today": timezone.localdate(),
+        },
     )
 
 
