@@ -106,7 +106,7 @@ def seed_demo() -> list:
     # A focal point of the first demo partnership, to try their pages with.
     user, password = demo_user_ensure(email=FOCAL_EMAIL, first_name="Demo", last_name="Focal point")
     FocalPoint.objects.get_or_create(user=user, partnership=partnerships[0])
-    return [(user, password)]
+    return [(user, password, f"focal point of {partnerships[0]}")]
 
 
 # --- Writing rows once ---------------------------------------------------------------------

@@ -36,6 +36,7 @@ class Command(BaseCommand):
 
         self.stdout.write(self.style.SUCCESS("Demo data is loaded."))
         self.stdout.write("Demo logins (sign in at /accounts/login/):")
-        for user, password in logins:
-            role = "secretariat staff" if user.is_staff else "member user"
+        # An app names a login's role when it is neither staff nor a member's editor.
+        for user, password, *role in logins:
+            role = role[0] if role else "secretariat staff" if user.is_staff else "member user"
             self.stdout.write(f"  {user.email} / {password}   ({role})")
