@@ -5,12 +5,13 @@ projects (``bench/partnerships_seed.py``) in a dedicated PostgreSQL database, gu
 sync workers, production settings, ``ROOT_URLCONF=bench.bare_urls``: the portal plus a bare
 view, the baseline) serves the portal on a free loopback port and ``wrk`` drives each page,
 with the bare view measured just before and after every page (``bench/tracker_load.py``'s
-machinery). Cached pages are warmed first; "uncached needs board" gives every request a
-query string of its own (``?nocache=<n>``), so each one misses the page cache.
+machinery). Cached pages are warmed first; the "uncached" needs board, offers and pipeline
+give every request a query string of its own (``?nocache=<n>``), so each one misses the
+page cache (and reuses the list's content, cached as a fragment keyed by the filters only).
 
     .venv/bin/python bench/partnerships_pages.py [--duration 5] [--rounds 3] [--keep-db]
 
-Bars: cached pages ≥ 0.85 × the bare view's req/s; the uncached needs board ≥ 0.20 ×.
+Bars: cached pages ≥ 0.85 × the bare view's req/s; the uncached lists ≥ 0.20 ×.
 Everything it starts it stops; the database is dropped unless ``--keep-db``. Loopback only.
 """
 
@@ -66,6 +67,8 @@ def urls(x: dict) -> list[tuple[str, str, str]]:
         ("project", f"/partnerships/pipeline/{x['project']}/", "cached"),
         ("needs.csv", "/partnerships/needs/export.csv?status=open", "cached"),
         ("uncached needs board", "/partnerships/needs/?nocache=", "uncached"),
+        ("uncached offers", "/partnerships/offers/?nocache=", "uncached"),
+        ("uncached pipeline", "/partnerships/pipeline/?nocache=", "uncached"),
     ]
 
 

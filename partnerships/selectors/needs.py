@@ -10,6 +10,7 @@ runs a constant number of queries whatever the number of needs, sectors and comm
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -32,6 +33,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
+from django.utils.translation import get_language
 
 from leadit.countries import country_name
 from leadit.facets import Facet, FacetOption, choice_facet
@@ -114,14 +116,24 @@ def needs_board(*, data: QueryDict, user, with_facets: bool = True) -> NeedsBoar
     return NeedsBoard(filterset=filterset, needs=needs, facets=facets)
 
 
+@functools.lru_cache(maxsize=1024)
+def _country_label(code: str, language: str | None) -> str:
+    """A country's name in ``language``: translating it takes longer than the rest of a
+    facet option, and every list names each partnership's country on every render."""
+    return country_name(code)
+
+
 def country_facet(
     filterset: PartnershipListFilter, counts: dict[str, int], *, otherwise: int = 0
 ) -> Facet:
     """Every partnership's country, by name, with ``counts`` (``otherwise`` when absent)."""
     codes = Partnership.objects.order_by().values_list("country", flat=True)
     selected = filterset.selected("country")
+    language = get_language()
     options = [
-        FacetOption(code, country_name(code), counts.get(code, otherwise), code == selected)
+        FacetOption(
+            code, _country_label(code, language), counts.get(code, otherwise), code == selected
+        )
         for code in codes
     ]
     return Facet("country", "Country", sorted(options, key=lambda option: option.label))

@@ -9,13 +9,13 @@ number of queries whatever the number of offers, providers and eligible countrie
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet
 from django.http import QueryDict
 
 from leadit.facets import Facet, FacetOption, choice_facet
+from tracker.models import CountryGroupMembership
 
 from ..filters import OfferFilter
 from ..models import OfferCountry, SupportKind, SupportOffer, visible_levels
@@ -50,25 +50,33 @@ def offer_list(*, data: QueryDict, user, with_facets: bool = True) -> OfferList:
     return OfferList(filterset=filterset, offers=offers, facets=facets)
 
 
+def _offers_per_country(rows: QuerySet, offer: str) -> dict[str, int]:
+    """``rows`` (with a ``country``) counted per country, each offer once."""
+    counted = rows.order_by().values_list("country").annotate(n=Count(offer, distinct=True))
+    return dict(counted)
+
+
 def _eligible_counts(filterset: OfferFilter) -> tuple[int, dict[str, int]]:
     """The offers open to every country, and for each country named by an offer (or one
-    of its groups) those it may ask for, with every other filter kept: three queries."""
+    of its groups) those it may ask for, with every other filter kept: four queries, each
+    counting in the database (an offer's groups can hold tens of thousands of countries
+    across offers: too many rows to count in Python)."""
     without = filterset.queryset_without("country")
     open_to_all = without.filter(open_to_all_countries=True).count()
     named = without.filter(open_to_all_countries=False).order_by().values("pk")
-    pairs = set(
-        OfferCountry.objects.filter(offer__in=named).values_list("country", "offer_id")
-    ) | set(
-        SupportOffer.objects.filter(pk__in=named).values_list(
-            "eligible_groups__memberships__country", "pk"
-        )
+    listed = OfferCountry.objects.filter(offer__in=named)
+    by_list = _offers_per_country(listed, "offer")
+    by_group = _offers_per_country(
+        CountryGroupMembership.objects.filter(group__support_offers__in=named),
+        "group__support_offers",
     )
-    offers_by_country: dict[str, set[int]] = defaultdict(set)
-    for country, offer_id in pairs:
-        if country:
-            offers_by_country[country].add(offer_id)
+    # An offer that lists a country and also a group holding it counts once.
+    twice = _offers_per_country(
+        listed.filter(offer__eligible_groups__memberships__country=F("country")), "offer"
+    )
     return open_to_all, {
-        country: open_to_all + len(ids) for country, ids in offers_by_country.items()
+        country: open_to_all + by_list.get(country, 0) + n - twice.get(country, 0)
+        for country, n in {**dict.fromkeys(by_list, 0), **by_group}.items()
     }
 
 

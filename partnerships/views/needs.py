@@ -2,8 +2,9 @@
 /partnerships/needs/export.csv|.xlsx|.json (exactly the filtered list) and one need
 /partnerships/needs/<id>/ with its commitments.
 
-Anonymous visitors' pages are cached (``leadit.cache``); signed-in visitors, who may see
-members' records, always get their own page."""
+Anonymous visitors' pages are cached (``leadit.cache``); the board's content is also cached
+as a fragment per audience, filters and page (``.fragments``), which pages whose address
+only adds a tracking tag, and signed-in visitors of one visibility level, share."""
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -12,9 +13,11 @@ from leadit.access import permitted_or_404
 from leadit.cache import cache_public_page
 
 from ..exports import ListDownload, demo_cell, list_page_context, rate_date
+from ..filters import NeedFilter
 from ..models import SupportRequest
 from ..selectors.needs import need_detail_queryset, needs_board, needs_last_updated
 from ..signals import PAGES_NAMESPACE
+from .fragments import cached_list_body
 
 NEEDS_PER_PAGE = 25
 
@@ -45,6 +48,19 @@ NEED_COLUMNS = [
 
 @cache_public_page(PAGES_NAMESPACE)
 def need_list(request: HttpRequest) -> HttpResponse:
+    body = cached_list_body(
+        request,
+        name="needs",
+        filterset_class=NeedFilter,
+        template="partnerships/includes/need_list_body.html",
+        build=_need_list_context,
+    )
+    return render(request, "partnerships/need_list.html", body)
+
+
+def _need_list_context(request: HttpRequest) -> dict:
+    """The board's content: the filters with their counts, the page of needs, the
+    downloads."""
     board = needs_board(data=request.GET, user=request.user)
     context = list_page_context(
         request,
@@ -62,7 +78,7 @@ def need_list(request: HttpRequest) -> HttpResponse:
         max_usd=request.GET.get("max_usd", ""),
         last_updated=needs_last_updated(user=request.user),
     )
-    return render(request, "partnerships/need_list.html", context)
+    return context
 
 
 @cache_public_page(PAGES_NAMESPACE)

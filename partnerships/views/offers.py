@@ -4,7 +4,8 @@
 
 An offer's contact e-mail is shown only to those who see members' records (member editors,
 focal points, staff): never to the public, so never in a cached page or a download. The
-pages also expire every 15 minutes, since whether an offer is open depends on the day."""
+pages also expire every 15 minutes, since whether an offer is open depends on the day; the
+list's content is cached as a fragment per audience, filters, page and day (``.fragments``)."""
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -14,6 +15,7 @@ from leadit.access import permitted_or_404
 from leadit.cache import cache_public_page
 
 from ..exports import ListDownload, demo_cell, list_page_context, rate_date
+from ..filters import OfferFilter
 from ..models import SupportOffer
 from ..selectors.offers import (
     offer_detail_queryset,
@@ -22,6 +24,7 @@ from ..selectors.offers import (
     shows_contacts,
 )
 from ..signals import PAGES_NAMESPACE
+from .fragments import cached_list_body
 
 OFFERS_PER_PAGE = 25
 # Whether an offer is open today changes at midnight.
@@ -53,6 +56,19 @@ OFFER_COLUMNS = [
 
 @cache_public_page(PAGES_NAMESPACE, timeout=OFFER_PAGE_TIMEOUT)
 def offer_list_page(request: HttpRequest) -> HttpResponse:
+    body = cached_list_body(
+        request,
+        name="offers",
+        filterset_class=OfferFilter,
+        template="partnerships/includes/offer_list_body.html",
+        build=_offer_list_context,
+    )
+    return render(request, "partnerships/offer_list.html", body)
+
+
+def _offer_list_context(request: HttpRequest) -> dict:
+    """The list's content: the filters with their counts, the page of offers, the
+    downloads."""
     offers = offer_list(data=request.GET, user=request.user)
     context = list_page_context(
         request,
@@ -69,7 +85,7 @@ def offer_list_page(request: HttpRequest) -> HttpResponse:
         today=timezone.localdate(),
         last_updated=offers_last_updated(user=request.user),
     )
-    return render(request, "partnerships/offer_list.html", context)
+    return context
 
 
 @cache_public_page(PAGES_NAMESPACE, timeout=OFFER_PAGE_TIMEOUT)

@@ -2,7 +2,8 @@
 string, the funnel by stage, the time in each stage), its downloads
 /partnerships/pipeline/export.csv|.xlsx|.json (exactly the filtered list) and one project
 /partnerships/pipeline/<slug>/. Every page reads what the visitor may see, through the
-selectors; anonymous visitors get the page cache."""
+selectors; anonymous visitors get the page cache, and the list's content is cached as a
+fragment per audience, filters, page and day (``.fragments``)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from leadit.charts import data_table
 from leadit.charts_funnel import FunnelStep, funnel_chart, funnel_chart_table
 
 from ..exports import ListDownload, demo_cell, list_page_context, rate_date
+from ..filters import PipelineFilter
 from ..selectors.pipeline import (
     StageFigure,
     pipeline_list,
@@ -24,6 +26,7 @@ from ..selectors.pipeline import (
     stage_gate,
 )
 from ..signals import PAGES_NAMESPACE
+from .fragments import cached_list_body
 
 PROJECTS_PER_PAGE = 25
 MILLION = Decimal(1_000_000)
@@ -63,6 +66,19 @@ def funnel(stages: list[StageFigure]) -> dict:
 
 @cache_public_page(PAGES_NAMESPACE)
 def pipeline_list_page(request: HttpRequest) -> HttpResponse:
+    body = cached_list_body(
+        request,
+        name="pipeline",
+        filterset_class=PipelineFilter,
+        template="partnerships/includes/pipeline_list_body.html",
+        build=_pipeline_list_context,
+    )
+    return render(request, "partnerships/pipeline_list.html", body)
+
+
+def _pipeline_list_context(request: HttpRequest) -> dict:
+    """The list's content: the filters with their counts, the page of projects, the
+    downloads, the funnel by stage and the time in each stage."""
     listing = pipeline_list(data=request.GET, user=request.user)
     filterset = listing.filterset
     context = list_page_context(
@@ -83,7 +99,7 @@ def pipeline_list_page(request: HttpRequest) -> HttpResponse:
         total=listing.total,
         last_updated=listing.last_updated,
     )
-    return render(request, "partnerships/pipeline_list.html", context)
+    return context
 
 
 EXPORT_COLUMNS = [

@@ -90,8 +90,9 @@ def test_the_public_sees_public_needs_only_in_the_list_and_the_counts(client, bo
 
 def test_a_member_editor_also_sees_members_needs_and_staff_everything(client, board):
     client.force_login(EditorFactory())
-    assert "Members-only grid study" in _titles(client.get(NEEDS))
-    assert "Secretariat-only note" not in _titles(client.get(NEEDS))
+    titles = _titles(client.get(NEEDS))
+    assert "Members-only grid study" in titles
+    assert "Secretariat-only note" not in titles
     client.force_login(StaffFactory())
     assert len(_titles(client.get(NEEDS))) == 4
 
@@ -104,6 +105,60 @@ def test_a_focal_point_sees_their_own_partnerships_secretariat_needs_counted_onc
     response = client.get(NEEDS)
     assert "Secretariat-only note" in _titles(response)
     assert _facet(response, "country") == {"IN": 2, "KE": 2}
+
+
+BODY = "partnerships/includes/need_list_body.html"
+
+
+def _rendered(response) -> bool:
+    """Whether the board's content was rendered for this request (not the cached one)."""
+    return BODY in [template.name for template in response.templates]
+
+
+def test_a_tracking_parameter_reuses_the_rendered_board_whose_links_leave_it_out(client, board):
+    first = client.get(f"{NEEDS}?utm_source=newsletter&sector=cement")
+    again = client.get(f"{NEEDS}?sector=cement&nocache=1")
+    assert _rendered(first) and not _rendered(again)
+    content = again.content.decode()
+    assert "Clinker substitution study" in content and "Green steel plant loan" not in content
+    assert "nocache" not in content and "utm_source" not in content
+    assert 'href="/partnerships/needs/export.csv?sector=cement"' in content
+
+
+def test_an_edit_shows_at_once_on_the_cached_board(client, board):
+    client.get(f"{NEEDS}?nocache=1")
+    study = board["study"]
+    study.title = "Renamed clinker study"
+    study.save()
+    content = client.get(f"{NEEDS}?nocache=2").content.decode()
+    assert "Renamed clinker study" in content
+    assert "Clinker substitution study" not in content
+
+
+@pytest.mark.parametrize("viewer", ["editor", "staff", "focal_point"])
+def test_the_public_never_gets_a_board_rendered_for_someone_who_sees_more(client, board, viewer):
+    secret_partnership = board["secret"].partnership
+    signed_in = {
+        "editor": EditorFactory,
+        "staff": StaffFactory,
+        "focal_point": lambda: FocalPointFactory(partnership=secret_partnership).user,
+    }[viewer]()
+    client.force_login(signed_in)
+    assert "Members-only grid study" in client.get(f"{NEEDS}?nocache=1").content.decode()
+    client.logout()
+    content = client.get(f"{NEEDS}?nocache=2").content.decode()
+    assert "Members-only grid study" not in content
+    assert "Secretariat-only note" not in content
+    assert "2 needs" in content
+
+
+def test_a_member_editor_never_gets_a_focal_points_board(client, board):
+    client.force_login(FocalPointFactory(partnership=board["secret"].partnership).user)
+    assert "Secretariat-only note" in client.get(NEEDS).content.decode()
+    client.force_login(EditorFactory())
+    content = client.get(NEEDS).content.decode()
+    assert "Members-only grid study" in content
+    assert "Secretariat-only note" not in content
 
 
 @pytest.mark.parametrize(
@@ -231,6 +286,17 @@ def test_the_board_reads_as_many_queries_for_10_and_500_needs(client, query):
     client.logout()
     cache.clear()
     assert _queries(client, NEEDS + query) == small
+
+
+@pytest.mark.parametrize("query", ["", "sector=cement&unmatched=1&"])
+def test_a_board_from_the_cached_content_reads_as_many_queries_for_10_and_500_needs(client, query):
+    _many_needs(10)
+    client.get(f"{NEEDS}?{query}utm_source=a")
+    small = _queries(client, f"{NEEDS}?{query}nocache=1")
+    SupportRequest.objects.all().delete()
+    _many_needs(490)
+    client.get(f"{NEEDS}?{query}utm_source=a")
+    assert _queries(client, f"{NEEDS}?{query}nocache=2") == small
 
 
 def test_a_need_page_reads_as_many_queries_with_1_and_30_commitments(client):

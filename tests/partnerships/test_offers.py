@@ -162,6 +162,33 @@ def test_a_members_offer_answers_404_to_the_public_and_is_logged(client, offers,
     assert "Visible to: LeadIT members and focal points" in response.content.decode()
 
 
+def _rendered(response) -> bool:
+    """Whether the list's content was rendered for this request (not the cached one)."""
+    return "partnerships/includes/offer_list_body.html" in [t.name for t in response.templates]
+
+
+def test_nocache_reuses_the_rendered_offers_and_an_edit_shows_at_once(client, offers):
+    assert _rendered(client.get(f"{OFFERS}?kind=grant&utm_source=a"))
+    again = client.get(f"{OFFERS}?kind=grant&nocache=1")
+    assert not _rendered(again)
+    assert "Grants for India" in again.content.decode()
+    assert "nocache" not in again.content.decode()
+    offers["india"].title = "Grants for Indian cement"
+    offers["india"].save()
+    assert (
+        "Grants for Indian cement" in client.get(f"{OFFERS}?kind=grant&nocache=2").content.decode()
+    )
+
+
+def test_the_public_never_gets_the_offers_rendered_for_members(client, offers):
+    client.force_login(EditorFactory())
+    assert "Members-only pilot" in client.get(f"{OFFERS}?nocache=1").content.decode()
+    client.logout()
+    content = client.get(f"{OFFERS}?nocache=2").content.decode()
+    assert "Members-only pilot" not in content
+    assert "3 offers" in content
+
+
 def _many_offers(count: int) -> None:
     """``count`` public offers from two providers, each listing a country and a group."""
     sector = SectorFactory(slug="cement", name="Cement")
@@ -203,6 +230,18 @@ def test_the_offers_read_as_many_queries_for_10_and_500_offers(client, query):
     small = _queries(client, OFFERS + query)
     _many_offers(490)
     assert _queries(client, OFFERS + query) == small
+
+
+def test_offers_from_the_cached_content_read_as_many_queries_for_10_and_500_offers(client):
+    _many_offers(10)
+    client.get(f"{OFFERS}?open=1&utm_source=a")
+    with CaptureQueriesContext(connection) as small:
+        client.get(f"{OFFERS}?open=1&nocache=1")
+    _many_offers(490)
+    client.get(f"{OFFERS}?open=1&utm_source=a")
+    with CaptureQueriesContext(connection) as large:
+        client.get(f"{OFFERS}?open=1&nocache=2")
+    assert len(large) == len(small)
 
 
 def test_an_offer_page_reads_as_many_queries_with_1_and_20_countries(client, offers):

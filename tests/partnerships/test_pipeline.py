@@ -173,6 +173,36 @@ def test_median_time_per_stage_comes_from_the_history_else_not_recorded(client, 
     assert '<span class="not-recorded">not recorded</span>' in page
 
 
+def _rendered(response) -> bool:
+    """Whether the list's content was rendered for this request (not the cached one)."""
+    return "partnerships/includes/pipeline_list_body.html" in [t.name for t in response.templates]
+
+
+def test_nocache_reuses_the_rendered_list_and_an_edit_shows_at_once(client, india):
+    project = _project(india, "Cached kiln", stage=Stage.FEASIBILITY)
+    assert _rendered(client.get(f"{LIST}?stage=feasibility&utm_source=a"))
+    again = client.get(f"{LIST}?nocache=1&stage=feasibility")
+    assert not _rendered(again)
+    assert "Cached kiln" in _text(again) and "nocache" not in _text(again)
+    project.name = "Renamed kiln"
+    project.save()
+    assert "Renamed kiln" in _text(client.get(f"{LIST}?stage=feasibility&nocache=2"))
+
+
+def test_the_public_never_gets_the_list_rendered_for_a_member_or_focal_point(client, india):
+    _project(india, "Open kiln")
+    _project(india, "Members kiln", visibility=Visibility.MEMBERS)
+    _project(india, "Indian secret", visibility=Visibility.SECRETARIAT)
+    client.force_login(FocalPointFactory(partnership=india).user)
+    assert "Indian secret" in _text(client.get(f"{LIST}?nocache=1"))
+    client.force_login(UserFactory())  # signed in, but sees what the public sees
+    assert "Members kiln" not in _text(client.get(f"{LIST}?nocache=2"))
+    client.logout()
+    page = _text(client.get(f"{LIST}?nocache=3"))
+    assert "Open kiln" in page
+    assert "Members kiln" not in page and "Indian secret" not in page
+
+
 def _seed(partnership, count: int):
     """``count`` public projects (and a hidden one for every third) in every stage, each
     with a technology, a financing offer and two dated stage changes; in bulk, so that
