@@ -35,6 +35,15 @@ def _backwards_needs_reason(*, backwards: bool, reason: str, what: str) -> None:
         )
 
 
+def _record_move(record, change, *, stage: str, changed_on: date):
+    """Save the dated ``change`` row and put ``record`` at its new stage."""
+    change.full_clean()
+    change.save()
+    record.stage, record.stage_since = stage, changed_on
+    record.save(update_fields=["stage", "stage_since", "updated_at"])
+    return change
+
+
 def partnership_stage_change(
     *, partnership: Partnership, stage: str, changed_on: date, reason: str = "", by
 ) -> PartnershipStageChange:
@@ -58,11 +67,7 @@ def partnership_stage_change(
             reason=reason.strip(),
             recorded_by=by,
         )
-        change.full_clean()
-        change.save()
-        partnership.stage, partnership.stage_since = stage, changed_on
-        partnership.save(update_fields=["stage", "stage_since", "updated_at"])
-    return change
+        return _record_move(partnership, change, stage=stage, changed_on=changed_on)
 
 
 def _ladder_stage_of(project: PipelineProject) -> str | None:
@@ -109,8 +114,4 @@ def pipeline_stage_change(
             reason=reason.strip(),
             recorded_by=by,
         )
-        change.full_clean()
-        change.save()
-        project.stage, project.stage_since = stage, changed_on
-        project.save(update_fields=["stage", "stage_since", "updated_at"])
-    return change
+        return _record_move(project, change, stage=stage, changed_on=changed_on)
