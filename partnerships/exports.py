@@ -2,7 +2,8 @@
 the needs, the offers and the pipeline, as CSV, XLSX or JSON.
 
 A list hands :func:`export_response` its rows (dicts, one key per column) and its filter
-set; this module writes the file. CSV is the table only (a file any tool reads); the XLSX
+set; this module writes the file. Each CSV row ends with the licence, the citation and
+the time the file was made (a CSV file has no other room for them); the XLSX
 file adds an "About" sheet and the JSON file top-level metadata: licence, citation (the
 list's address as filtered), when it was generated, the filters applied and ignored.
 Spreadsheet cells are never formulae (``leadit.spreadsheets.escape_formula``); JSON keeps
@@ -193,11 +194,18 @@ def about(export: ListExport) -> dict[str, object]:
     }
 
 
+# A CSV file has no room for metadata: each row carries it, as the tracker's project rows
+# carry their source and licence, so a row copied elsewhere still says where it is from.
+CSV_PROVENANCE_COLUMNS = ("licence", "cite_as", "generated_at")
+
+
 def _csv_response(export: ListExport) -> HttpResponse:
     response, writer = csv_download(export.filename_stem)
-    writer.writerow(export.columns)
+    response["Link"] = f'<{LICENCE_URL}>; rel="license"'
+    provenance = [LICENCE, _cell(export.citation), export.generated_at]
+    writer.writerow([*export.columns, *CSV_PROVENANCE_COLUMNS])
     for row in export.rows:
-        writer.writerow([_cell(row[column]) for column in export.columns])
+        writer.writerow([*(_cell(row[column]) for column in export.columns), *provenance])
     return response
 
 

@@ -76,6 +76,19 @@ def test_the_csv_is_exactly_the_filtered_list_with_formulae_escaped(client, need
     assert row["sectors"] == "Cement"
 
 
+def test_every_csv_row_says_its_licence_citation_and_time(client, needs):
+    response = client.get(_export("needs", "csv") + "?sector=cement")
+
+    assert response["Link"] == '<https://creativecommons.org/licenses/by/4.0/>; rel="license"'
+    rows = _csv_rows(response)
+    assert rows
+    for row in rows:
+        assert row["licence"] == "CC BY 4.0"
+        assert row["cite_as"].startswith("LeadIT industry transition partnerships:")
+        assert row["cite_as"].endswith("/partnerships/needs/?sector=cement")
+        assert row["generated_at"][:10] == rows[0]["generated_at"][:10] != ""
+
+
 def test_a_missing_value_is_not_recorded_never_blank(client, needs):
     rows = {row["title"]: row for row in _csv_rows(client.get(_export("needs", "csv")))}
     assert rows["Amount not known"]["amount"] == "not_recorded"
