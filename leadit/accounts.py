@@ -19,11 +19,14 @@ class InvitationKind:
     """One kind of invitation that opens sign-up (a member's editors, a partnership's
     focal points). ``find_usable(key)``: the usable invitation of that key, or None;
     ``accept(request, user, invitation)``: what signing up through it grants (it may raise
-    ValidationError, shown to the new user)."""
+    ValidationError, shown to the new user); ``purpose(invitation)``: what the invitation
+    is for, ending the sign-up page's "You are accepting the invitation to …" (HTML-safe:
+    build it with format_html)."""
 
     name: str
     find_usable: Callable[[str], object | None]
     accept: Callable[[HttpRequest, object, object], None]
+    purpose: Callable[[object], str] | None = None
 
 
 _INVITATION_KINDS: dict[str, InvitationKind] = {}

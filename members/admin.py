@@ -7,13 +7,13 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.formats import date_format
 from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
+from leadit.invitation_admin import InvitationAdminMixin, InvitationStateFilter
 from leadit.spreadsheets import PortalImportExportMixin
 
 from . import services
@@ -115,24 +115,6 @@ class MembershipRoleAdmin(SimpleHistoryAdmin):
 # --- Invitations ---------------------------------------------------------------------------
 
 
-class InvitationStateFilter(admin.SimpleListFilter):
-    title = "state"
-    parameter_name = "state"
-
-    def lookups(self, request, model_admin):
-        return Invitation.State.choices
-
-    def queryset(self, request, queryset):
-        now = timezone.now()
-        open_ = Q(accepted_at__isnull=True, revoked_at__isnull=True)
-        return {
-            Invitation.State.PENDING: queryset.filter(open_, expires_at__gt=now),
-            Invitation.State.ACCEPTED: queryset.filter(accepted_at__isnull=False),
-            Invitation.State.REVOKED: queryset.filter(revoked_at__isnull=False),
-            Invitation.State.EXPIRED: queryset.filter(open_, expires_at__lte=now),
-        }.get(self.value(), queryset)
-
-
 class InvitationAddForm(forms.ModelForm):
     class Meta:
         model = Invitation
@@ -164,14 +146,14 @@ class InvitationAddForm(forms.ModelForm):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(SimpleHistoryAdmin):
+class InvitationAdmin(InvitationAdminMixin, SimpleHistoryAdmin):
+    add_form = InvitationAddForm
     list_display = ["email", "member", "state_display", "sent_at", "expires_at", "send_count"]
     list_filter = [InvitationStateFilter, "member"]
     list_select_related = ["member"]
     search_fields = ["email", "member__name"]
     autocomplete_fields = ["member"]
     date_hierarchy = "created_at"
-    actions = ["resend", "revoke"]
     readonly_fields = [
         "email",
         "member",
@@ -187,71 +169,19 @@ class InvitationAdmin(SimpleHistoryAdmin):
         "revoked_at",
     ]
 
-    @admin.display(description="state")
-    def state_display(self, invitation):
-        return invitation.get_state_display()
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        if obj is None:
-            kwargs["form"] = InvitationAddForm
-        return super().get_form(request, obj, change=change, **kwargs)
-
-    def get_fields(self, request, obj=None):
-        return ["member", "email"] if obj is None else self.readonly_fields
-
-    def get_readonly_fields(self, request, obj=None):
-        return [] if obj is None else self.readonly_fields
-
-    def save_model(self, request, obj, form, change):
-        """A new invitation is created and e-mailed by the service, never saved bare;
-        an existing one is only changed through the actions."""
-        if change:
-            return
-        created = services.invitation_create(
-            member=form.cleaned_data["member"],
-            email=form.cleaned_data["email"],
+    def invitation_create(self, request, cleaned_data, base_url):
+        return services.invitation_create(
+            member=cleaned_data["member"],
+            email=cleaned_data["email"],
             invited_by=request.user,
-            base_url=request.build_absolute_uri("/"),
+            base_url=base_url,
         )
-        obj.pk = created.pk
-        obj.refresh_from_db()
-        self.message_user(request, f"Invitation e-mailed to {created.email}.", messages.SUCCESS)
 
-    @admin.action(description="Resend the selected invitations (new link)", permissions=["change"])
-    def resend(self, request, queryset):
-        base_url = request.build_absolute_uri("/")
-        sent = self._each_invitation(
-            request,
-            queryset,
-            lambda invitation: services.invitation_resend(invitation=invitation, base_url=base_url),
-        )
-        if sent:
-            self.message_user(
-                request, f"{sent} invitation(s) sent again with a new link.", messages.SUCCESS
-            )
+    def invitation_resend(self, invitation, base_url):
+        return services.invitation_resend(invitation=invitation, base_url=base_url)
 
-    @admin.action(description="Revoke the selected invitations", permissions=["change"])
-    def revoke(self, request, queryset):
-        revoked = self._each_invitation(
-            request, queryset, lambda invitation: services.invitation_revoke(invitation=invitation)
-        )
-        if revoked:
-            self.message_user(request, f"{revoked} invitation(s) revoked.", messages.SUCCESS)
-
-    def _each_invitation(self, request, queryset, service) -> int:
-        """``service`` on each selected invitation; each refusal is a message. How many
-        went through."""
-        done = 0
-        for invitation in queryset.select_related("member"):
-            try:
-                service(invitation)
-            except ValidationError as exc:
-                self.message_user(
-                    request, f"Invitation of {invitation.email}: {_errors(exc)}", messages.ERROR
-                )
-            else:
-                done += 1
-        return done
+    def invitation_revoke(self, invitation):
+        return services.invitation_revoke(invitation=invitation)
 
 
 # --- Commitments and pillars ---------------------------------------------------------------

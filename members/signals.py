@@ -1,6 +1,7 @@
 """Invitations meet allauth: who may sign up, and what happens right after."""
 
 from django.contrib import messages
+from django.utils.html import format_html
 
 from leadit.accounts import InvitationKind
 
@@ -20,7 +21,12 @@ def accept_invitation_after_signup(request, user, invitation) -> None:
 
 # Sign-up opens for a usable editor's invitation held in the session (leadit.accounts).
 INVITATION_KIND = InvitationKind(
-    name="member editor", find_usable=usable_invitation, accept=accept_invitation_after_signup
+    name="member editor",
+    find_usable=usable_invitation,
+    accept=accept_invitation_after_signup,
+    purpose=lambda invitation: format_html(
+        "keep <strong>{}</strong>'s page up to date", invitation.member
+    ),
 )
 
 

@@ -151,6 +151,9 @@ URL_EXAMPLES: dict[str, object] = {
     "admin:partnerships_partnership_factsheet": lambda world: {
         "object_id": world["need"].partnership_id
     },
+    "admin:partnerships_partnership_stage": lambda world: {
+        "object_id": world["need"].partnership_id
+    },
     "admin:partnerships_supportrequest_matches": lambda world: {"object_id": world["need"].pk},
     "admin:partnerships_supportrequest_accept_match": lambda world: {
         "object_id": world["need"].pk,

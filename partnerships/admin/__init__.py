@@ -2,4 +2,4 @@
 spreadsheet import/export (dry run, per-row errors, all-or-nothing), suggested matches on
 each open request, the weekly digests and factsheet renders. One module per area."""
 
-from . import partnerships, pipeline, support  # noqa: F401
+from . import invitations, partnerships, pipeline, support  # noqa: F401

@@ -3,16 +3,19 @@ downloads; the weekly digests."""
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from ..forms.common import add_service_errors
+from ..forms.manage import StageChangeForm
 from ..models import (
     CurrencyRate,
     Factsheet,
     FocalPoint,
-    FocalPointInvitation,
     Outcome,
     OutcomeMeasurement,
     PartnerInstitution,
@@ -23,6 +26,7 @@ from ..models import (
 )
 from ..resources import CurrencyRateResource, PartnerInstitutionResource, PartnershipResource
 from ..services.factsheets import factsheet_request
+from ..services.stages import partnership_stage_change
 from .common import HTTPS_URLS, ImportExportAdmin, PortalAdmin, ReadOnlyInline, demo_column
 
 
@@ -48,7 +52,7 @@ class StageChangeInline(ReadOnlyInline):
     model = PartnershipStageChange
     fields = ["changed_on", "stage", "reason", "recorded_by"]
     readonly_fields = fields
-    verbose_name_plural = "stage history (moves are made on the partnership's pages)"
+    verbose_name_plural = "stage history (“Move to another stage” above adds a row)"
 
 
 class OutcomeInline(admin.TabularInline):
@@ -116,6 +120,11 @@ class PartnershipAdmin(ImportExportAdmin):
                 self.admin_site.admin_view(self.render_factsheet_view),
                 name="partnerships_partnership_factsheet",
             ),
+            path(
+                "<path:object_id>/stage/",
+                self.admin_site.admin_view(self.move_stage_view),
+                name="partnerships_partnership_stage",
+            ),
             *super().get_urls(),
         ]
 
@@ -138,6 +147,48 @@ class PartnershipAdmin(ImportExportAdmin):
         return HttpResponseRedirect(
             reverse("admin:partnerships_partnership_change", args=[partnership.pk])
         )
+
+    def move_stage_view(self, request, object_id):
+        """Move the partnership to another stage through partnership_stage_change: a
+        dated history row; a step back without a reason is the form's error, nothing
+        written."""
+        partnership = self.get_object(request, unquote(object_id))
+        if partnership is None:
+            raise Http404("No such partnership.")
+        if not self.has_change_permission(request, partnership):
+            raise PermissionDenied
+        form = StageChangeForm(
+            request.POST or None,
+            stages=Partnership.Stage.choices,
+            initial={"stage": partnership.stage, "changed_on": timezone.localdate()},
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                partnership_stage_change(
+                    partnership=partnership, by=request.user, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                partnership.refresh_from_db()
+                self.message_user(
+                    request,
+                    f"{partnership} is now at “{partnership.get_stage_display()}” "
+                    f"(since {partnership.stage_since:%-d %B %Y}).",
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(
+                    reverse("admin:partnerships_partnership_change", args=[partnership.pk])
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"Move {partnership} to another stage",
+            "partnership": partnership,
+            "form": form,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/partnerships/partnership/move_stage.html", context)
 
 
 def _factsheet_line(factsheet: Factsheet):
@@ -222,22 +273,6 @@ class FocalPointAdmin(PortalAdmin):
     list_select_related = ["user", "partnership"]
     search_fields = ["user__email", "partnership__name"]
     autocomplete_fields = ["user"]
-
-
-@admin.register(FocalPointInvitation)
-class FocalPointInvitationAdmin(PortalAdmin):
-    """Read-only: invitations are made, resent and revoked by the focal point services."""
-
-    list_display = ["email", "partnership", "sent_at", "expires_at", "accepted_at", "revoked_at"]
-    list_filter = ["partnership"]
-    list_select_related = ["partnership"]
-    search_fields = ["email", "partnership__name"]
-    readonly_fields = ["email", "partnership", "invited_by", "created_at", "sent_at",
-                       "send_count", "expires_at", "accepted_at", "accepted_by", "revoked_at"]  # fmt: skip
-    exclude = ["key_hash"]
-
-    def has_add_permission(self, request):
-        return False
 
 
 @admin.register(SecretariatDigest)

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.html import format_html
 
 from leadit.accounts import InvitationKind
 from leadit.invitations import (
@@ -116,5 +117,12 @@ def _accept_after_signup(request, user, invitation: FocalPointInvitation) -> Non
 # Sign-up opens for a usable focal point invitation held in the session (apps.py registers
 # it with leadit.accounts.register_invitation_kind).
 INVITATION_KIND = InvitationKind(
-    name="partnership focal point", find_usable=_usable, accept=_accept_after_signup
+    name="partnership focal point",
+    find_usable=_usable,
+    accept=_accept_after_signup,
+    purpose=lambda invitation: format_html(
+        "be a focal point of <strong>{}</strong>, keeping its requests, "
+        "plan values and pipeline projects up to date",
+        invitation.partnership,
+    ),
 )
