@@ -371,7 +371,7 @@ def test_assemble_leaves_out_empty_sections_but_creates_them():
     ]
     assert not any(s.included for s in sections)
     assert result.items == 0
-    assert result.created_sections == 8
+    assert result.created_sections == len(newsletter.ASSEMBLED_KINDS)  # one per registered
     assert NewsletterItem.objects.filter(section__issue=issue).count() == 0
 
 
@@ -429,7 +429,8 @@ def test_assemble_query_count_does_not_grow_with_the_data(size, django_assert_ma
     issue = issue_for_q3()
     assemble(issue)  # the second assembly also reads and replaces the first one's items
 
-    with django_assert_max_num_queries(34):
+    # Each registered section reads its quarter in a fixed number of queries.
+    with django_assert_max_num_queries(37):
         result = assemble(issue)
 
     assert result.counts[Kind.NEW_MEMBERS] == 2 * size
