@@ -151,8 +151,11 @@ class VisibleQuerySet(models.QuerySet):
             return self.all()
         shown = Q(visibility__in=levels)
         if self.partnership_path and is_signed_in(user):
-            shown |= Q(**{f"{self.partnership_path}__focal_points__user": user})
-        return self.filter(shown).distinct() if is_signed_in(user) else self.filter(shown)
+            # A subquery, not a join: one row per record, so counts and facets need no
+            # DISTINCT.
+            kept = user.focal_points.values("partnership")
+            shown |= Q(**{f"{self.partnership_path}__in": kept})
+        return self.filter(shown)
 
     def editable_by(self, user):
         """Staff: all; a focal point: their partnership's records; anyone else: none."""

@@ -53,17 +53,8 @@ from ..models import (
 COMMITTED_STATUSES = (SupportCommitment.Status.AGREED, SupportCommitment.Status.DELIVERED)
 
 
-def visible_rows(queryset: QuerySet) -> QuerySet:
-    """``queryset`` (a ``visible_to(user)``) as one row per record: a focal point's
-    ``visible_to`` joins the focal points and is made distinct, which counts per facet
-    would otherwise count once per join row."""
-    if queryset.query.distinct:
-        return queryset.model.objects.filter(pk__in=queryset.values("pk"))
-    return queryset
-
-
 def visible_needs(*, user) -> QuerySet[SupportRequest]:
-    return visible_rows(SupportRequest.objects.visible_to(user))
+    return SupportRequest.objects.visible_to(user)
 
 
 def _commitments_of_row(statuses: Iterable[str] | None = None) -> QuerySet:

@@ -19,11 +19,11 @@ from tracker.models import CountryGroupMembership
 
 from ..filters import OfferFilter
 from ..models import OfferCountry, SupportKind, SupportOffer, visible_levels
-from .needs import country_facet, sector_facet, visible_rows
+from .needs import country_facet, sector_facet
 
 
 def visible_offers(*, user) -> QuerySet[SupportOffer]:
-    return visible_rows(SupportOffer.objects.visible_to(user))
+    return SupportOffer.objects.visible_to(user)
 
 
 def shows_contacts(user) -> bool:

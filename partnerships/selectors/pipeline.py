@@ -24,13 +24,13 @@ from tracker.models import Sector, Technology
 
 from ..filters import PIPELINE_STAGES_APART, PipelineFilter
 from ..models import PipelineProject, PipelineStageChange, SupportOffer
-from .needs import country_facet, visible_rows
+from .needs import country_facet
 
 Stage = PipelineProject.Stage
 
 
 def visible_projects(*, user) -> QuerySet[PipelineProject]:
-    return visible_rows(PipelineProject.objects.visible_to(user))
+    return PipelineProject.objects.visible_to(user)
 
 
 # --- The funnel and the time in each stage ---------------------------------------------
