@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 
 
@@ -46,3 +47,22 @@ class BackgroundJob(models.Model):
         return BackgroundJob.objects.filter(
             task_name=self.task_name, arguments=self.arguments
         ).exclude(pk=self.pk)
+
+
+class MailOptOut(models.Model):
+    """A person who asked, by the one-click link in an e-mail, not to get one kind of
+    e-mail again (a ``topic`` such as "technology-needs-digest"; see ``leadit.optouts``)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    topic = models.CharField(max_length=60)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["topic", "user"]
+        verbose_name = "e-mail opt-out"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "topic"], name="mail_opt_out_once_per_topic"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} does not want {self.topic}"

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "tracker",
     "members",
     "partnerships",
+    "technology",
     "summits",
     "workplan",
     "publications",

@@ -23,6 +23,7 @@ urlpatterns = [
     path("tracker/", include("tracker.urls")),
     path("members/", include("members.urls")),
     path("partnerships/", include("partnerships.urls")),
+    path("technology/", include("technology.urls")),
     path("events/", include("summits.urls")),
     path("workplan/", include("workplan.urls")),
     path("publications/", include("publications.urls")),

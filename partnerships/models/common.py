@@ -88,6 +88,7 @@ class PartnerInstitution(models.Model):
         CLIMATE_FUND = "climate_fund", "Climate fund"
         AGENCY = "agency", "Development or government agency"
         RESEARCH = "research", "Research institute"
+        INCUBATOR = "incubator", "Incubator or accelerator"
         OTHER = "other", "Other"
 
     name = models.CharField(max_length=200, unique=True)

@@ -89,6 +89,12 @@ class SupportRequest(Money):
     title = models.CharField(max_length=200)
     sectors = models.ManyToManyField("tracker.Sector", related_name="support_requests")
     kind = models.CharField(max_length=20, choices=SupportKind, db_index=True)
+    technologies = models.ManyToManyField(
+        "tracker.Technology",
+        blank=True,
+        related_name="support_requests",
+        help_text="For a technology need: the technologies it asks for.",
+    )
     description = models.TextField(help_text="Markdown.")
     amount = models.DecimalField(
         "estimated amount", **AMOUNT, null=True, blank=True, validators=[MinValueValidator(0)]
