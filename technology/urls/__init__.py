@@ -10,7 +10,16 @@ from django.urls import path
 
 from leadit.access import authenticated, member_of_object, public
 
-from ..views import catalogue, guidelines, introductions, manage, programmes, projects, topic
+from ..views import (
+    catalogue,
+    guidelines,
+    introductions,
+    manage,
+    manage_guidelines,
+    programmes,
+    projects,
+    topic,
+)
 
 app_name = "technology"
 
@@ -70,15 +79,19 @@ urlpatterns = [
     ),
     path("mine/projects/new/", authenticated(manage.project_form), name="project_new"),
     path("mine/projects/<slug:slug>/", member_of_object(manage.project_form), name="project_edit"),
-    path("mine/guidelines/new/", authenticated(manage.guideline_form), name="guideline_new"),
+    path(
+        "mine/guidelines/new/",
+        authenticated(manage_guidelines.guideline_form),
+        name="guideline_new",
+    ),
     path(
         "mine/guidelines/<slug:slug>/",
-        member_of_object(manage.guideline_form),
+        member_of_object(manage_guidelines.guideline_form),
         name="guideline_edit",
     ),
     path(
         "mine/guidelines/<slug:slug>/versions/new/",
-        member_of_object(manage.guideline_version_form),
+        member_of_object(manage_guidelines.guideline_version_form),
         name="guideline_version_new",
     ),
     path("<slug:slug>/", public(topic.technology_detail), name="technology"),

@@ -15,9 +15,5 @@ def project_form(request, **kwargs):
     raise Http404
 
 
-def guideline_form(request, **kwargs):
-    raise Http404
-
-
 def guideline_version_form(request, **kwargs):
     raise Http404
