@@ -12,6 +12,7 @@ its ``AppConfig.ready()`` (workplan must never import it):
 
 - "events_held" (options: kind, an event kind's slug) — registered here (summits is lower);
 - the partnerships metrics of ``partnerships/workplan_metrics.py`` — registered here too;
+- the technology metrics of ``technology/workplan_metrics.py`` — registered here too;
 - "briefs_published" — registered by the publications app.
 """
 
@@ -416,6 +417,15 @@ def _register_partnership_metrics() -> None:
         register_metric(key=key, label=label, compute=compute)
 
 
+def _register_technology_metrics() -> None:
+    """technology is lower than workplan too: its metrics are registered the same way."""
+    from technology.workplan_metrics import METRICS as TECHNOLOGY_METRICS
+
+    for key, label, compute in TECHNOLOGY_METRICS:
+        register_metric(key=key, label=label, compute=compute)
+
+
 _register_partnership_metrics()
+_register_technology_metrics()
 # "briefs_published" is registered by the publications app in its AppConfig.ready() (a
 # higher layer: workplan never imports it).
