@@ -7,6 +7,7 @@ from leadit.access import public
 from leadit.health import healthz
 from leadit.media import public_media
 from leadit.views import accessibility, contact, home, privacy
+from leadit.views_optouts import mail_opt_out
 
 # The admin signs in through allauth: same rate limits, same MFA.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -20,6 +21,7 @@ urlpatterns = [
     path("privacy/", public(privacy), name="privacy"),
     path("accessibility/", public(accessibility), name="accessibility"),
     path("contact/", public(contact), name="contact"),
+    path("mail/opt-out/<str:token>/", public(mail_opt_out), name="mail_opt_out"),
     path("tracker/", include("tracker.urls")),
     path("members/", include("members.urls")),
     path("partnerships/", include("partnerships.urls")),
