@@ -44,6 +44,7 @@ PROGRESS_COLOUR = PALETTE[0]  # blue: the levels reached
 TARGET_COLOUR = PALETTE[5]  # vermillion, and dashed: the level aimed at
 LEFT, RIGHT, TOP, PLOT_HEIGHT, BOTTOM = 44, 20, 16, 198, 30
 LEGEND_HEIGHT = 22
+INSET = 10  # keeps the first and last marks clear of the TRL labels and the right edge
 # With a single day to show, the axis spans this many days either side of it.
 HALF_SPAN_DAYS = 182
 
@@ -66,6 +67,10 @@ class TrlProgress:
     ends_on: datetime.date | None  # the project's end; None: not recorded
     points: list[TrlPoint]  # start, milestones and now by date, then the target (if dated)
     target: int
+
+    @property
+    def start(self) -> TrlPoint:
+        return next(point for point in self.points if point.kind == START)
 
     @property
     def reached(self) -> list[TrlPoint]:
@@ -108,7 +113,7 @@ def trl_progress(
 
 
 def _description(progress: TrlProgress) -> str:
-    start = next(point for point in progress.points if point.kind == START)
+    start = progress.start
     parts = [f"TRL {start.trl} at the start, {_date_label(start.on)}."]
     milestones = [point for point in progress.points if point.kind == MILESTONE]
     for point in milestones:
@@ -150,7 +155,8 @@ class _Plot:
         self.base = self.top + PLOT_HEIGHT
 
     def x(self, day: datetime.date) -> float:
-        return LEFT + self.width * (_x_value(day) - self.x_min) / (self.x_max - self.x_min)
+        share = (_x_value(day) - self.x_min) / (self.x_max - self.x_min)
+        return LEFT + INSET + (self.width - 2 * INSET) * share
 
     def y(self, trl: float) -> float:
         step = PLOT_HEIGHT / (TRL_MAX - TRL_MIN + 1)
@@ -216,11 +222,14 @@ def _points(plot: _Plot, progress: TrlProgress) -> str:
 
 def _lines(plot: _Plot, progress: TrlProgress) -> str:
     y = plot.y(progress.target)
+    # Above the line, unless the start's mark is there (a project starting at its target).
+    starts_on_target = progress.start.trl == progress.target
+    label_y = y + 15 if starts_on_target else y - 5
     parts = [
         f'<g class="chart__target"><title>Target: TRL {progress.target}</title>'
         f'<line class="chart__target-line" x1="{LEFT}" y1="{_n(y)}" x2="{WIDTH - RIGHT}" '
         f'y2="{_n(y)}" stroke="{TARGET_COLOUR}" stroke-width="1.5" stroke-dasharray="6 4"/>'
-        + _text(LEFT + 4, y - 5, f"Target TRL {progress.target}", klass="chart__target-label")
+        + _text(LEFT + 4, label_y, f"Target TRL {progress.target}", klass="chart__target-label")
         + "</g>"
     ]
     reached = progress.reached
@@ -239,12 +248,19 @@ def _legend() -> str:
         (TrlPoint(datetime.date.min, 1, START, ""), "Start"),
         (TrlPoint(datetime.date.min, 1, MILESTONE, ""), "Milestone"),
         (TrlPoint(datetime.date.min, 1, NOW, ""), "Now"),
-        (TrlPoint(datetime.date.min, 1, TARGET, ""), "Target (dashed)"),
+        (TrlPoint(datetime.date.min, 1, TARGET, ""), "Target"),
     ]
     parts, x = ['<g class="chart__legend">'], float(PAD)
     for point, name in items:
-        parts.append(_marker(point, x + 6, TOP - 2) + _text(x + 16, TOP + 2, name))
-        x += 16 + len(name) * 6.8 + 16
+        # The target's mark sits on a piece of its dashed line.
+        offset = 9 if point.kind == TARGET else 5
+        if point.kind == TARGET:
+            parts.append(
+                f'<line x1="{_n(x)}" y1="{TOP - 2}" x2="{_n(x + 18)}" y2="{TOP - 2}" '
+                f'stroke="{TARGET_COLOUR}" stroke-width="1.5" stroke-dasharray="4 3"/>'
+            )
+        parts.append(_marker(point, x + offset, TOP - 2) + _text(x + 2 * offset + 6, TOP + 2, name))
+        x += 2 * offset + 6 + len(name) * 6.8 + 18
     parts.append("</g>")
     return "".join(parts)
 

@@ -118,6 +118,9 @@ def test_the_axis_widens_to_hold_today_and_a_single_day_gets_a_span():
     single = trl_progress(_project(ends_on=None, trl_current=None), [], today=TODAY)
 
     assert late.last == TODAY
+    planned = trl_progress(_project(starts_on=date(2026, 6, 1)), [], today=TODAY)
+    assert planned.first == TODAY  # "now" comes before the start, and is drawn
+    assert [p.kind for p in planned.points] == ["now", "start", "target"]
     assert single.first < date(2025, 1, 1) < single.last
     assert "<svg" in str(trl_progress_chart(single))
 
