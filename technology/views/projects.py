@@ -56,10 +56,12 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
     today = timezone.localdate()
     progress = trl_progress(project, project.milestones.all(), today=today)
+    participants = project.participants.all()
     context = {
         "project": project,
         "sectors": project.sectors.all(),
-        "participants": project.participants.all(),
+        "participants": participants,
+        "lead_listed": any(p.member_id == project.lead_member_id for p in participants),
         "milestones": selectors.milestone_rows(project, today=today),
         "publications": project.publications.all(),
         # The linked records the visitor may see, else None (the selector's prefetch).

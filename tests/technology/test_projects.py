@@ -204,6 +204,7 @@ def test_the_project_page_shows_participants_milestones_budget_and_links(client)
     assert "Half the <em>emissions</em>" in page
     assert f'href="{partner.get_absolute_url()}">Partner Co</a>' in page
     assert "Host site" in page and "Demo Research Institute" in page
+    assert f'href="{lead.get_absolute_url()}">Lead Co</a></th><td>LeadIT member (lead)' in page
     assert "TRL 4 — Early prototype" in page and "TRL 6 — Full prototype at scale" in page
     assert "Pilot fired" in page and "15 Jul 2025" in page and "TRL 5" in page
     assert "EUR 2,000,000" in page and "USD 2,200,000" in page
