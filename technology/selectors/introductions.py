@@ -152,10 +152,7 @@ def other_side_contact(introduction: Introduction) -> Contact:
     the focal point who accepted."""
     solution = introduction.solution
     if solution is not None and solution.contact_email:
-        return Contact(
-            str(solution.provider), solution.contact_name or str(solution.provider),
-            solution.contact_email,
-        )  # fmt: skip
+        return Contact(str(solution.provider), solution.contact_name, solution.contact_email)
     name, email = _person(introduction.answered_by)
     return Contact(str(introduction.other_side), name, email)
 

@@ -32,6 +32,7 @@ from ..tasks_introductions import (
 )
 
 Status = Introduction.Status
+FINISHED_NEEDS = (SupportRequest.Status.CLOSED, SupportRequest.Status.WITHDRAWN)
 MESSAGE_MAX_LENGTH = 4000
 # Line breaks and tabs belong in a message; any other control character does not.
 _MULTILINE_WHITESPACE = re.compile(r"[\r\n\t]")
@@ -88,6 +89,11 @@ def _check_subject(user, solution, need) -> None:
         raise ValidationError("This solution is not one you may ask about.", code="not_visible")
     if need is not None and not askable_needs(user).filter(pk=need.pk).exists():
         raise ValidationError("This need is not one you may ask about.", code="not_visible")
+    if need is not None and need.status in FINISHED_NEEDS:
+        raise ValidationError(
+            f"This need is {need.get_status_display().lower()}: it takes no more introductions.",
+            code="need_finished",
+        )
 
 
 def _check_not_oneself(member, partnership, solution, need) -> None:

@@ -253,7 +253,7 @@ def test_a_focal_point_asks_about_a_solution_and_answers_a_need(asker, provider,
         user=asker, member=asker.member, need=need, message="We can build it."
     )
     listing = focal_client.get(reverse("technology:introductions")).content.decode()
-    assert "Waiting for your answer" in listing and "You asked" in listing
+    assert "Waiting for your answer" in listing and "Asked by your side" in listing
     focal_client.post(
         reverse("technology:introduction_answer", args=[introduction.pk]), {"decision": "accept"}
     )
@@ -297,7 +297,7 @@ def test_the_list_shows_each_users_introductions_and_staff_all(
     other = IntroductionFactory()
     listing = client_for(asker).get(reverse("technology:introductions")).content.decode()
     assert mine.get_absolute_url() in listing and other.get_absolute_url() not in listing
-    assert "You asked" in listing
+    assert "Asked by your side" in listing
     everything = client_for(staff_user).get(reverse("technology:introductions")).content.decode()
     assert mine.get_absolute_url() in everything and other.get_absolute_url() in everything
 

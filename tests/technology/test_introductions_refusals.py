@@ -214,3 +214,14 @@ def test_the_other_side_cannot_withdraw(asker, solution):
     assert "people may withdraw this introduction" in response.content.decode()
     introduction.refresh_from_db()
     assert introduction.status == "pending"
+
+
+@pytest.mark.parametrize("status", ["closed", "withdrawn"])
+def test_a_finished_need_takes_no_introduction(asker, status):
+    need = TechnologyNeedFactory(status=status)
+    response = client_for(asker).post(
+        reverse("technology:introduction_need", args=[need.pk]),
+        {"on_behalf_of": f"member-{asker.member.pk}", "message": "Hello"},
+    )
+    assert "it takes no more introductions" in response.content.decode()
+    assert_nothing_written()
