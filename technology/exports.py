@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook
 
+from leadit.countries import country_name
 from leadit.filtering import query_without
 from partnerships.exports import (
     EXPORT_FORMATS,
@@ -41,6 +42,7 @@ from partnerships.exports import (
 
 from .filters import SolutionFilter
 from .models import TRL_LABELS, TechnologySolution
+from .selectors.catalogue import DownloadDetails, download_details, for_download
 
 CITATION_NAME = "LeadIT technology transfer"
 TITLE = "Solution catalogue"
@@ -88,43 +90,59 @@ def provider_type(solution: TechnologySolution) -> str:
     return solution.institution.get_kind_display()
 
 
-def availability(solution: TechnologySolution) -> str:
-    """Where the solution is available: worldwide, or its countries by name."""
-    if solution.available_worldwide:
-        return WORLDWIDE
-    return "; ".join(place.country.name for place in solution.countries.all())
+def _patent(number: str, office: str, filed_on, expires_on) -> str:
+    dates = [f"filed {filed_on.isoformat()}" if filed_on else ""]
+    dates.append(f"expires {expires_on.isoformat()}" if expires_on else "")
+    return f"{number} ({', '.join([office, *filter(None, dates)])})"
 
 
-def _patent(patent) -> str:
-    dates = [f"filed {patent.filed_on.isoformat()}" if patent.filed_on else ""]
-    dates.append(f"expires {patent.expires_on.isoformat()}" if patent.expires_on else "")
-    return f"{patent.number} ({', '.join([patent.office, *filter(None, dates)])})"
+class RowWriter:
+    """Solutions as download rows (``SOLUTION_COLUMNS``), no contact details: with the
+    details read for all of them at once, and what every row repeats (a country's name,
+    the address of the solutions' pages) worked out once."""
 
+    def __init__(self, request: HttpRequest, details: DownloadDetails):
+        self.details = details
+        placeholder = "-"
+        url = reverse("technology:solution", kwargs={"slug": placeholder})
+        self.url_start, self.url_end = request.build_absolute_uri(url).rsplit(placeholder, 1)
+        self.country_names: dict[str, str] = {}
 
-def solution_row(request: HttpRequest, solution: TechnologySolution) -> dict:
-    """One solution as a download row (``SOLUTION_COLUMNS``): no contact details."""
-    return {
-        "id": solution.pk,
-        "name": solution.name,
-        "demo_record": demo_cell(solution.is_demo),
-        "provider": solution.provider.name,
-        "provider_type": provider_type(solution),
-        "technology": solution.technology.name,
-        "sectors": "; ".join(sector.name for sector in solution.sectors.all()),
-        "trl": solution.trl,
-        "trl_label": TRL_LABELS[solution.trl],
-        "trl_assessed_in": solution.trl_assessed_year,
-        "trl_assessed_by": solution.trl_assessed_by,
-        "offers": "; ".join(kind.label for kind in solution.offer_kinds),
-        "ip_status": solution.get_ip_status_display(),
-        "open_licence": solution.ip_licence,
-        "patent_families": "; ".join(_patent(patent) for patent in solution.patents.all()),
-        "available_in": availability(solution),
-        "reference_plants": "; ".join(plant.name for plant in solution.reference_plants.all()),
-        "summary": solution.summary,
-        "updated_on": solution.updated_at.date(),
-        "url": request.build_absolute_uri(solution.get_absolute_url()),
-    }
+    def country(self, code: str) -> str:
+        if code not in self.country_names:
+            self.country_names[code] = country_name(code)
+        return self.country_names[code]
+
+    def availability(self, solution: TechnologySolution) -> str:
+        """Where the solution is available: worldwide, or its countries by name."""
+        if solution.available_worldwide:
+            return WORLDWIDE
+        return "; ".join(self.country(code) for code in self.details.countries[solution.pk])
+
+    def row(self, solution: TechnologySolution) -> dict:
+        details, pk = self.details, solution.pk
+        return {
+            "id": pk,
+            "name": solution.name,
+            "demo_record": demo_cell(solution.is_demo),
+            "provider": solution.provider.name,
+            "provider_type": provider_type(solution),
+            "technology": solution.technology.name,
+            "sectors": "; ".join(details.sectors[pk]),
+            "trl": solution.trl,
+            "trl_label": TRL_LABELS[solution.trl],
+            "trl_assessed_in": solution.trl_assessed_year,
+            "trl_assessed_by": solution.trl_assessed_by,
+            "offers": "; ".join(kind.label for kind in solution.offer_kinds),
+            "ip_status": solution.get_ip_status_display(),
+            "open_licence": solution.ip_licence,
+            "patent_families": "; ".join(_patent(*patent) for patent in details.patents[pk]),
+            "available_in": self.availability(solution),
+            "reference_plants": "; ".join(details.plants[pk]),
+            "summary": solution.summary,
+            "updated_on": solution.updated_at.date(),
+            "url": f"{self.url_start}{solution.slug}{self.url_end}",
+        }
 
 
 def catalogue_page_context(
@@ -184,6 +202,7 @@ def catalogue_download(
     """``records`` (the catalogue as ``filterset`` filtered and sorted it) as ``fmt``."""
     if fmt not in EXPORT_FORMATS:
         raise Http404("No such format.")
+    writer = RowWriter(request, download_details(records))
     listed = list_export(
         request,
         name="solutions",
@@ -191,7 +210,7 @@ def catalogue_download(
         list_url_name="technology:index",
         filterset=filterset,
         columns=SOLUTION_COLUMNS,
-        rows=(solution_row(request, solution) for solution in records),
+        rows=(writer.row(solution) for solution in for_download(records)),
     )
     export = CatalogueExport(
         **{field.name: getattr(listed, field.name) for field in dataclasses.fields(listed)}

@@ -30,11 +30,7 @@ from ..exports import catalogue_download, catalogue_page_context
 from ..filters import SolutionFilter
 from ..models import Visibility
 from ..models.common import is_signed_in
-from ..selectors.catalogue import (
-    catalogue_last_updated,
-    solution_catalogue,
-    with_download_details,
-)
+from ..selectors.catalogue import catalogue_last_updated, solution_catalogue
 from ..selectors.solution import solution_detail_queryset, solution_page
 from ..signals import PAGES_NAMESPACE
 
@@ -109,7 +105,7 @@ def catalogue_export(request: HttpRequest, fmt: str) -> HttpResponse:
         request,
         fmt,
         filterset=catalogue.filterset,
-        records=with_download_details(catalogue.solutions),
+        records=catalogue.solutions,
     )
 
 
