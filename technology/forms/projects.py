@@ -205,7 +205,11 @@ PARTICIPANT_FIELDS = ("member", "institution", "role")
 MILESTONE_FIELDS = ("title", "due_on", "status", "completed_on", "trl_reached")
 PUBLICATION_FIELDS = ("title", "url", "year")
 
-_ROWS = {"extra": 2, "can_delete": True, "max_num": 50, "validate_max": True}
+# New rows have no "Delete" box: left empty, they are skipped.
+_ROWS = {
+    "extra": 2, "can_delete": True, "can_delete_extra": False, "max_num": 50,
+    "validate_max": True,
+}  # fmt: skip
 ParticipantFormSet = forms.inlineformset_factory(
     CoDevelopmentProject,
     ProjectParticipant,

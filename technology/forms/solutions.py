@@ -144,6 +144,8 @@ class SolutionForm(SingleLineFieldsMixin, forms.ModelForm):
                 self.fields["member"].initial = only[0]
         self.fields["technology"].queryset = Technology.objects.order_by("name")
         self.fields["sectors"].queryset = Sector.objects.order_by("name")
+        year = self.fields["trl_assessed_year"]
+        year.widget.attrs.update(min=1990, max=timezone.localdate().year)
         saved = self.instance.reference_plants.all() if self.instance.pk else ()
         self.fields["reference_plants"].queryset = plants_using(
             chosen_technology(self), also=[plant.pk for plant in saved]
@@ -212,6 +214,7 @@ PatentFamilyFormSet = forms.inlineformset_factory(
     form=PatentFamilyForm,
     extra=2,
     can_delete=True,
+    can_delete_extra=False,
     max_num=50,
     validate_max=True,
 )
