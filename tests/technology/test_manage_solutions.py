@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from technology.models import PatentFamily, SolutionCountry, TechnologySolution
 from tests.factories.members import EditorFactory, MemberFactory, SectorFactory
+from tests.factories.partnerships import PartnerInstitutionFactory
 from tests.factories.technology import (
     CoDevelopmentProjectFactory,
     PatentFamilyFactory,
@@ -52,7 +53,7 @@ def _rows(prefix: str, rows: list[dict], *, initial: int = 0) -> dict:
 
 def _solution_data(member, world, *, patents=None, **overrides) -> dict:
     data = {
-        "member": member.pk,
+        "member": member.pk if member else None,
         "name": "Hydrogen shaft furnace",
         "technology": world["technology"].pk,
         "sectors": [world["sector"].pk],
@@ -267,6 +268,23 @@ def test_staff_edit_any_members_solution(staff_client, world):
     assert staff_client.post(url, data).status_code == 302
     solution.refresh_from_db()
     assert solution.name == "Checked by the secretariat"
+
+
+def test_staff_edit_a_partner_institutions_solution_which_stays_its_own(staff_client, world):
+    institute = PartnerInstitutionFactory(name="Demo research institute")
+    solution = TechnologySolutionFactory(
+        member=None, institution=institute, technology=world["technology"]
+    )
+    data = _solution_data(None, world, name="Institute's furnace")
+    url = reverse("technology:solution_edit", args=[solution.slug])
+    assert "Demo research institute (partner institution)" in staff_client.get(url).content.decode()
+    assert staff_client.post(url, data).status_code == 302
+    solution.refresh_from_db()
+    assert (solution.name, solution.institution, solution.member) == (
+        "Institute's furnace",
+        institute,
+        None,
+    )
 
 
 def test_another_members_solution_answers_404_and_is_logged(
