@@ -2,6 +2,7 @@
 targets, policy instruments, technologies, industrial projects and the how-to guide."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -84,6 +85,13 @@ class PolicyInstrument(models.Model):
         return self.name
 
 
+# /technology/<slug>/ is one technology's page, after the technology catalogue's own path
+# words: a technology with one of these slugs could never be reached there.
+TECHNOLOGY_RESERVED_SLUGS = frozenset(
+    {"solutions", "projects", "programmes", "guidelines", "introductions", "mine", "export"}
+)
+
+
 class Technology(models.Model):
     """H2-DRI, CCUS, electrification, alternative fuels, clinker substitution, …"""
 
@@ -99,6 +107,18 @@ class Technology(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        # In clean(), not a field validator: a validator would need a migration.
+        super().clean()
+        if self.slug in TECHNOLOGY_RESERVED_SLUGS:
+            raise ValidationError(
+                {
+                    "slug": f"“{self.slug}” is taken by a page of the technology catalogue "
+                    f"(/technology/{self.slug}/); choose another slug, e.g. "
+                    f"“{self.slug}-technology”."
+                }
+            )
 
 
 class RoadmapQuerySet(models.QuerySet):
