@@ -4,6 +4,16 @@ import os
 
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/leadit")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
+# Under ``pytest -n`` each test process (gw0, gw1, …) has its own database (pytest-django
+# names it) and needs its own Redis database too: every test empties the cache, and a
+# worker of one process must never take a task another process queued. Process k uses the
+# database k below the one REDIS_URL names (15, 14, … by default). Subprocesses the tests
+# start inherit the adjusted address.
+_xdist_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _xdist_worker.startswith("gw") and not os.environ.get("LEADIT_XDIST_REDIS_SET"):
+    _base, _db = os.environ["REDIS_URL"].rsplit("/", 1)
+    os.environ["REDIS_URL"] = f"{_base}/{(int(_db) - int(_xdist_worker[2:])) % 16}"
+    os.environ["LEADIT_XDIST_REDIS_SET"] = "1"
 os.environ.setdefault(
     "SECRET_KEY", "tests-only-9f3kQ2xLr8Vb1mZt7WcJ5hNd0pYs6uEa4gHi-not-for-production"
 )
