@@ -177,7 +177,8 @@ class ReviewedFilter(admin.SimpleListFilter):
 class RoadmapLeverInline(admin.TabularInline):
     model = RoadmapLever
     extra = 0
-    fields = ["lever", "milestone_year", "description"]
+    fields = ["lever", "milestone_year", "description", "technologies"]
+    autocomplete_fields = ["technologies"]
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2})}}
 
 

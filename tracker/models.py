@@ -230,6 +230,12 @@ class RoadmapLever(models.Model):
     roadmap = models.ForeignKey(Roadmap, on_delete=models.CASCADE, related_name="levers")
     lever = models.CharField(max_length=20, choices=Lever)
     description = models.TextField(blank=True)
+    technologies = models.ManyToManyField(
+        Technology,
+        blank=True,
+        related_name="roadmap_levers",
+        help_text="The technologies the lever calls for (the technology pages list them).",
+    )
     milestone_year = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=YEAR_VALIDATORS
     )

@@ -10,15 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet
 
-from partnerships.models import SupportKind, SupportRequest, visible_levels
-from tracker.models import IndustrialProject, Roadmap, RoadmapLever, Technology
+from partnerships.models import SupportRequest, visible_levels
+from tracker.models import IndustrialProject, Roadmap
 
 from ..models import TechnologySolution
-
-# Needs still waiting for (more) support: the ones a solution's provider could answer.
-OPEN_NEED_STATUSES = (SupportRequest.Status.OPEN, SupportRequest.Status.PARTLY_SUPPORTED)
+from .shared import open_needs_for, roadmap_calls
 
 
 def solution_detail_queryset(*, user) -> QuerySet[TechnologySolution]:
@@ -33,48 +31,6 @@ def solution_detail_queryset(*, user) -> QuerySet[TechnologySolution]:
         .prefetch_related(
             "sectors", "countries", "patents", Prefetch("reference_plants", queryset=plants)
         )
-    )
-
-
-def roadmaps_calling_for(technology: Technology) -> QuerySet[Roadmap]:
-    """Current roadmaps (not superseded: what the tracker lists) with a technology lever
-    on ``technology``.
-
-    A roadmap lever records its kind and a description, not a technology: a technology
-    lever is taken to be on ``technology`` when its description names it."""
-    levers = RoadmapLever.objects.filter(
-        roadmap=OuterRef("pk"),
-        lever=RoadmapLever.Lever.TECHNOLOGY,
-        description__icontains=technology.name,
-    )
-    return (
-        Roadmap.objects.current()
-        .filter(Exists(levers))
-        .prefetch_related(
-            Prefetch(
-                "levers",
-                queryset=RoadmapLever.objects.filter(
-                    lever=RoadmapLever.Lever.TECHNOLOGY, description__icontains=technology.name
-                ),
-                to_attr="technology_levers",
-            )
-        )
-        .order_by("title", "pk")
-    )
-
-
-def open_needs_for(technology: Technology, *, user) -> QuerySet[SupportRequest]:
-    """The partnerships' technology needs ``user`` may see that ask for ``technology`` and
-    are still open or partly supported."""
-    return (
-        SupportRequest.objects.visible_to(user)
-        .filter(
-            kind=SupportKind.TECHNOLOGY,
-            status__in=OPEN_NEED_STATUSES,
-            technologies=technology,
-        )
-        .select_related("partnership")
-        .order_by("-created_at", "-pk")
     )
 
 
@@ -98,8 +54,12 @@ def solution_page(solution: TechnologySolution, *, user) -> SolutionPage:
     can_edit = TechnologySolution.objects.editable_by(user).filter(pk=solution.pk).exists()
     return SolutionPage(
         solution=solution,
-        roadmaps=list(roadmaps_calling_for(solution.technology)),
-        needs=list(open_needs_for(solution.technology, user=user)),
+        roadmaps=roadmap_calls(solution.technology),
+        needs=list(
+            open_needs_for(solution.technology, user=user)
+            .select_related("partnership")
+            .order_by("-created_at", "-pk")
+        ),
         show_contact=shows_contacts(user),
         can_edit=can_edit,
     )

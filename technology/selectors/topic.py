@@ -10,15 +10,13 @@ one query that also carries its total (a window count), each summary one grouped
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import Count, Min, Q, QuerySet, Window
 from django.utils import timezone
 
 from leadit.countries import country_name
-from partnerships.models import SupportRequest
-from tracker.models import IndustrialProject, Roadmap, RoadmapLever, Technology
+from tracker.models import IndustrialProject, Technology
 
 from ..models import (
     TRL_MAX,
@@ -28,16 +26,13 @@ from ..models import (
     TechnicalGuideline,
     TechnologySolution,
 )
+from .shared import RoadmapCall, open_needs_for, roadmap_calls
 
 # How many records of each kind the page lists; the header and each section give the
 # total, and link to the full list where the portal has one.
 LISTED = 20
 # How many countries the plants' summary names before "and N more".
 COUNTRIES_NAMED = 12
-# Needs still waiting for (more) support.
-OPEN_NEED_STATUSES = [SupportRequest.Status.OPEN, SupportRequest.Status.PARTLY_SUPPORTED]
-# A term shorter than this ("Fe") would match too many unrelated lever texts.
-SHORTEST_TERM = 3
 
 
 @dataclass(frozen=True)
@@ -98,14 +93,6 @@ class Plants:
 
 
 @dataclass(frozen=True)
-class RoadmapCall:
-    """A current roadmap and its levers that name the technology."""
-
-    roadmap: Roadmap
-    levers: list[RoadmapLever] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
 class TechnologyPage:
     technology: Technology
     trl: TrlSpread
@@ -163,46 +150,6 @@ def _plants(technology: Technology) -> Plants:
     )
 
 
-def technology_terms(technology: Technology) -> list[str]:
-    """The words a text names the technology by: its name, the name without its
-    abbreviation, and the abbreviation ("Hydrogen-based direct reduction (H2-DRI)" gives
-    all three)."""
-    name = technology.name.strip()
-    terms = [name, re.sub(r"\s*\([^)]*\)", "", name).strip()]
-    terms += [inner.strip() for inner in re.findall(r"\(([^)]*)\)", name)]
-    unique = dict.fromkeys(term for term in terms if len(term) >= SHORTEST_TERM)
-    return list(unique)
-
-
-def _names(technology: Technology) -> Q:
-    # Whole words only (PostgreSQL's \m and \M), so "DRI" does not match "drive".
-    query = Q()
-    for term in technology_terms(technology):
-        query |= Q(description__iregex=rf"\m{re.escape(term)}\M")
-    return query
-
-
-def roadmap_calls(technology: Technology) -> list[RoadmapCall]:
-    """Current roadmaps (as the tracker lists them: superseded ones left out) with the
-    levers whose text names the technology, one query.
-
-    A roadmap lever has no link to a tracker technology, only a text: a lever "names" the
-    technology when its description holds the technology's name or abbreviation as whole
-    words."""
-    terms = _names(technology)
-    if not terms:
-        return []
-    levers = (
-        RoadmapLever.objects.filter(terms, roadmap__in=Roadmap.objects.current())
-        .select_related("roadmap", "roadmap__region")
-        .order_by("roadmap__title", "roadmap_id", "lever", "milestone_year", "pk")
-    )
-    calls: dict[int, RoadmapCall] = {}
-    for lever in levers:
-        calls.setdefault(lever.roadmap_id, RoadmapCall(lever.roadmap)).levers.append(lever)
-    return list(calls.values())
-
-
 def _programmes(technology: Technology) -> Listed:
     today = timezone.localdate()
     open_call = Q(calls__deadline__gte=today) & (
@@ -222,9 +169,7 @@ def technology_page(*, slug: str, user) -> TechnologyPage | None:
     if technology is None:
         return None
     solutions = TechnologySolution.objects.visible_to(user).filter(technology=technology)
-    needs = SupportRequest.objects.visible_to(user).filter(
-        kind="technology", technologies=technology, status__in=OPEN_NEED_STATUSES
-    )
+    needs = open_needs_for(technology, user=user)
     projects = CoDevelopmentProject.objects.visible_to(user).filter(technology=technology)
     guidelines = TechnicalGuideline.objects.visible_to(user).filter(technologies=technology)
     return TechnologyPage(

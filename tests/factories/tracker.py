@@ -84,10 +84,16 @@ class RoadmapFactory(factory.django.DjangoModelFactory):
 class RoadmapLeverFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = RoadmapLever
+        skip_postgeneration_save = True
 
     roadmap = factory.SubFactory(RoadmapFactory)
     lever = RoadmapLever.Lever.TECHNOLOGY
     milestone_year = 2030
+
+    @factory.post_generation
+    def technologies(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.technologies.set(extracted)
 
 
 class SourceFactory(factory.django.DjangoModelFactory):

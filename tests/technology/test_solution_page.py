@@ -65,13 +65,16 @@ def solution():
     )
     SolutionCountryFactory(solution=shaft, country="IN")
     calling = RoadmapFactory(title="Demo Swedish steel roadmap")
-    RoadmapLeverFactory(roadmap=calling, description="Scale up H2-DRI", milestone_year=2030)
+    RoadmapLeverFactory(
+        roadmap=calling, description="Scale up H2-DRI", milestone_year=2030, technologies=[dri]
+    )
     RoadmapLeverFactory(
         roadmap=RoadmapFactory(title="Demo roadmap without it"), description="Scrap-based EAF"
     )
     RoadmapLeverFactory(
         roadmap=RoadmapFactory(title="Demo old roadmap", status=Roadmap.Status.SUPERSEDED),
         description="H2-DRI pilots",
+        technologies=[dri],
     )
     india = PartnershipFactory(country="IN", name="India partnership")
     TechnologyNeedFactory(partnership=india, title="H2-DRI for a state plant", technologies=[dri])

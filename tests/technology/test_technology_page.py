@@ -68,12 +68,19 @@ def world():
     IndustrialProjectFactory(name="Cement works", technologies=[other], country="KE")
 
     current = RoadmapFactory(title="Swedish steel roadmap")
-    RoadmapLeverFactory(roadmap=current, description="Scale up H2-DRI to 5 Mt", milestone_year=2030)
+    RoadmapLeverFactory(
+        roadmap=current,
+        description="Scale up H2-DRI to 5 Mt",
+        milestone_year=2030,
+        technologies=[h2],
+    )
     RoadmapLeverFactory(roadmap=current, description="Drive demand for green steel")
     old = RoadmapFactory(title="Old steel roadmap", status=Roadmap.Status.SUPERSEDED)
-    RoadmapLeverFactory(roadmap=old, description="Pilot H2-DRI")
+    RoadmapLeverFactory(roadmap=old, description="Pilot H2-DRI", technologies=[h2])
     unrelated = RoadmapFactory(title="Cement roadmap")
-    RoadmapLeverFactory(roadmap=unrelated, description="Drive clinker substitution")
+    RoadmapLeverFactory(
+        roadmap=unrelated, description="Drive clinker substitution", technologies=[other]
+    )
 
     kenya = PartnershipFactory(country="KE", name="Kenya partnership")
     india = PartnershipFactory(country="IN", name="India partnership")
@@ -134,7 +141,7 @@ def test_the_public_sees_each_section_with_its_public_records(client, world):
     roadmaps = _section(page, "roadmaps-heading")
     assert "Swedish steel roadmap" in roadmaps
     assert "Technology by 2030:</strong> Scale up H2-DRI to 5 Mt" in roadmaps
-    assert "Drive demand" not in roadmaps  # "DRI" inside a word is not the technology
+    assert "Drive demand" not in roadmaps  # a lever of that roadmap on no technology
     assert "Old steel roadmap" not in roadmaps and "Cement roadmap" not in roadmaps
 
     needs = _section(page, "needs-heading")
@@ -209,7 +216,8 @@ def test_a_technology_with_nothing_recorded_says_so_in_every_section(client):
     for sentence in (
         "No solution for Electrification of heat is recorded in the catalogue yet.",
         "No plant using Electrification of heat is recorded in the Industry Transition",
-        "No current roadmap in the Industry Transition Tracker names Electrification of heat",
+        "No current roadmap in the Industry Transition Tracker has a lever calling for "
+        "Electrification of heat",
         "No open need for Electrification of heat is recorded on the needs board yet.",
         "No co-development project on Electrification of heat is recorded yet.",
         "No technical guideline on Electrification of heat is recorded yet.",
@@ -256,7 +264,9 @@ def _records(technology: Technology, n: int) -> None:
         hidden = Visibility.MEMBERS if i % 3 == 0 else Visibility.PUBLIC
         TechnologySolutionFactory(technology=technology, trl=1 + i % 9, visibility=hidden)
         IndustrialProjectFactory(technologies=[technology], country=["SE", "IN", "DE"][i % 3])
-        RoadmapLeverFactory(roadmap=roadmap_levers[i], description=f"Build H2-DRI plant {i}")
+        RoadmapLeverFactory(
+            roadmap=roadmap_levers[i], description=f"Build plant {i}", technologies=[technology]
+        )
         TechnologyNeedFactory(partnership=partnership, technologies=[technology], visibility=hidden)
         CoDevelopmentProjectFactory(technology=technology, visibility=hidden)
         TechnicalGuidelineFactory(technologies=[technology], visibility=hidden)
