@@ -210,6 +210,7 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 CELERY_TASK_ANNOTATIONS = {
     "publications.render_document": {"soft_time_limit": 90, "time_limit": 120},
     "partnerships.render_factsheet": {"soft_time_limit": 90, "time_limit": 120},
+    "technology.render_guideline_version": {"soft_time_limit": 90, "time_limit": 120},
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
@@ -240,6 +241,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "partnerships-secretariat-digest": {
         "task": "partnerships.send_secretariat_digest",
         "schedule": crontab(hour=6, minute=0, day_of_week="mon"),
+    },
+    # Last month's technology needs that fit each member's solutions, to its editors.
+    "technology-needs-digest": {
+        "task": "technology.send_needs_digests",
+        "schedule": crontab(hour=6, minute=30, day_of_month=1),
     },
 }
 

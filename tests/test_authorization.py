@@ -9,11 +9,13 @@ from datetime import timedelta
 from fnmatch import fnmatchcase
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from leadit.access import Access, access_of
 from leadit.invitations import hash_invitation_key
+from leadit.optouts import opt_out_token
 from members.models import Invitation
 from partnerships.models import FocalPointInvitation, Visibility
 from tests.factories.members import EditorFactory, ImpactStoryFactory, ProgressUpdateFactory
@@ -34,6 +36,15 @@ from tests.factories.summits import (
     EventFactory,
     RegistrationFactory,
     WorkingGroupFactory,
+)
+from tests.factories.technology import (
+    CoDevelopmentProjectFactory,
+    GuidelineVersionFactory,
+    InnovationProgrammeFactory,
+    IntroductionFactory,
+    TechnicalGuidelineFactory,
+    TechnologyNeedFactory,
+    TechnologySolutionFactory,
 )
 from tests.factories.tracker import GuideStepFactory, IndustrialProjectFactory, RoadmapFactory
 from tests.factories.workplan import WorkplanFactory
@@ -159,6 +170,35 @@ URL_EXAMPLES: dict[str, object] = {
         "object_id": world["need"].pk,
         "offer_id": world["offer"].pk,
     },
+    # Technology: the solution, project and guideline are another member's (member_user
+    # may read the public pages but not edit them); the introduction is between two others.
+    "technology:export": lambda world: {"fmt": "csv"},
+    "technology:technology": lambda world: {"slug": world["solution"].technology.slug},
+    **{
+        f"technology:{name}": lambda world: {"slug": world["solution"].slug}
+        for name in ("solution", "solution_edit", "introduction_solution")
+    },
+    **{
+        f"technology:{name}": lambda world: {"slug": world["codev_project"].slug}
+        for name in ("project", "project_edit")
+    },
+    **{
+        f"technology:{name}": lambda world: {"slug": world["guideline_version"].guideline.slug}
+        for name in ("guideline", "guideline_edit", "guideline_version_new")
+    },
+    "technology:guideline_download": lambda world: {
+        "slug": world["guideline_version"].guideline.slug,
+        "pk": world["guideline_version"].pk,
+    },
+    "technology:programme": lambda world: {"slug": world["programme"].slug},
+    "technology:introduction_need": lambda world: {"pk": world["technology_need"].pk},
+    **{
+        f"technology:{name}": lambda world: {"pk": world["introduction"].pk}
+        for name in ("introduction", "introduction_answer", "introduction_withdraw")
+    },
+    "mail_opt_out": lambda world: {
+        "token": opt_out_token(world["member_user"], "technology-needs-digest")
+    },
     # No such factsheet: a harmless id that must still be refused to the wrong people.
     "admin:partnerships_factsheet_download": lambda world: {"object_id": "999999"},
     # No such document: a harmless id that must still be refused to the wrong people.
@@ -261,6 +301,10 @@ SPECIAL_CASES = {
     ("admin:partnerships_factsheet_add", "staff"): lambda r: r.status_code == 403,
     ("admin:partnerships_secretariatdigest_add", "staff"): lambda r: r.status_code == 403,
     ("admin:partnerships_factsheet_download", "staff"): lambda r: r.status_code == 404,
+    # Introductions are asked for by members and focal points on the technology pages, and
+    # the monthly needs digest records its own sends: neither is added by hand.
+    ("admin:technology_introduction_add", "staff"): lambda r: r.status_code == 403,
+    ("admin:technology_needsdigestsent_add", "staff"): lambda r: r.status_code == 403,
     # Newsletter sections are added on their issue's page, not on their own.
     ("admin:publications_newslettersection_add", "staff"): lambda r: r.status_code == 403,
     # simple_history's history pages answer 404 for an object that does not exist.
@@ -277,7 +321,7 @@ SPECIAL_CASES = {
 
 
 @pytest.fixture
-def world(member_user, staff_user):
+def world(member_user, staff_user, media_root):
     """Objects the example URLs point at. ``member`` belongs to its own editor, so
     ``member_user`` (an editor of another member) is "another member's user"."""
     member = EditorFactory().member
@@ -296,7 +340,19 @@ def world(member_user, staff_user):
     )
     need = SupportRequestFactory(partnership=focal.partnership, visibility=Visibility.SECRETARIAT)
     event = EventFactory()  # public
+    solution = TechnologySolutionFactory(member=member)
     return {
+        "solution": solution,
+        "codev_project": CoDevelopmentProjectFactory(lead_member=member),
+        "guideline_version": GuidelineVersionFactory(
+            guideline=TechnicalGuidelineFactory(member=member),
+            body="",
+            pdf=ContentFile(b"%PDF-1.4 harness", name="harness.pdf"),
+            render_status="uploaded",
+        ),
+        "programme": InnovationProgrammeFactory(),
+        "technology_need": TechnologyNeedFactory(partnership=focal.partnership),
+        "introduction": IntroductionFactory(solution=solution),
         "partnership_iso2": focal.partnership.country.code.lower(),
         "need": need,
         "public_need": SupportRequestFactory(partnership=focal.partnership),
@@ -343,6 +399,8 @@ def test_url_answers_each_kind_of_visitor_as_declared(route, client, world):
     else:  # member-of-object and staff: a user of another member is refused alike
         expected = {"anonymous": _is_sent_to_login, "other member": _refused, "staff": _allowed}
     outcomes = {"anonymous": anonymous, "other member": other_member, "staff": staff}
+    for response in outcomes.values():
+        response.close()  # a file download holds its file open until closed
     expected.update(
         {
             who: check

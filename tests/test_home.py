@@ -71,6 +71,9 @@ def test_home_shows_the_numbers_counted_from_the_database(client):
         "open requests for support": 0,
         "million US dollars committed (agreed or delivered)": 0,
         "pipeline projects past financial close": 0,
+        # And technology.
+        "technology solutions": 0,
+        "co-development projects under way": 0,
     }
 
 

@@ -314,7 +314,8 @@ def test_a_publication_page_is_cached_and_an_edit_shows_at_once(client, django_a
 
 # --- every public page -----------------------------------------------------------------------
 
-OUR_PACKAGES = ("leadit", "tracker", "members", "partnerships", "summits", "workplan")
+OUR_PACKAGES = ("leadit", "tracker", "members", "partnerships", "technology", "summits")
+OUR_PACKAGES += ("workplan",)
 OUR_PACKAGES += ("publications", "bench")
 
 # Public URLs that are not page-cached, and why.
@@ -328,6 +329,8 @@ NOT_CACHED = {
     "publications:subscribe": "a form with a CSRF token",
     "publications:confirm_subscription": "a personal token; a form",
     "publications:unsubscribe": "a personal token; a form",
+    "mail_opt_out": "a personal token; a form",
+    "technology:guideline_download": "a file download, checked against the guideline's visibility",
 }
 
 

@@ -22,6 +22,7 @@ from .models import (
     GuideStep,
     PolicyInstrument,
     Roadmap,
+    RoadmapLever,
     Sector,
     Source,
     Target,
@@ -375,6 +376,31 @@ def _seed_demo_roadmaps() -> None:
     first = by_slug["demo-steel-pathway-first-edition"]
     first.superseded_by = by_slug["demo-steel-pathway"]
     first.save(update_fields=["superseded_by", "updated_at"])
+    _seed_demo_levers(by_slug)
+
+
+# Technology levers of the invented roadmaps (the technology pages list the roadmaps that
+# call for each technology): (roadmap slug, milestone year, description, technology slugs).
+DEMO_LEVERS = [
+    ("demo-steel-pathway", 2030, "Demo lever: first hydrogen-based DRI plant at scale", ["h2-dri"]),
+    ("demo-steel-pathway-first-edition", 2035, "Demo lever: DRI pilots", ["h2-dri"]),
+    ("demo-cement-plan", 2030, "Demo lever: calcined clay blends in public works", ["clinker-substitution"]),
+    ("demo-cement-plan", 2035, "Demo lever: capture at two kilns", ["ccus"]),
+    ("demo-chemicals-cluster", 2030, "Demo lever: electric crackers and heat pumps", ["electrification"]),
+    ("demo-aluminium-plan", 2035, "Demo lever: electrified alumina refining", ["electrification"]),
+]  # fmt: skip
+
+
+def _seed_demo_levers(by_slug: dict[str, Roadmap]) -> None:
+    technologies = {technology.slug: technology for technology in Technology.objects.all()}
+    for slug, year, description, technology_slugs in DEMO_LEVERS:
+        lever, _ = RoadmapLever.objects.update_or_create(
+            roadmap=by_slug[slug],
+            lever=RoadmapLever.Lever.TECHNOLOGY,
+            description=description,
+            defaults={"milestone_year": year},
+        )
+        lever.technologies.set([technologies[code] for code in technology_slugs])
 
 
 def _seed_guide() -> None:

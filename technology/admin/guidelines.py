@@ -4,33 +4,12 @@ checked by content, not by name. Markdown versions are written, and rendered to 
 worker, on the guideline's own pages."""
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin
 from django.db.models import OuterRef, Subquery
 
 from ..models import GuidelineVersion, TechnicalGuideline
+from ..services.guidelines import pdf_upload_errors
 from .common import PortalAdmin, demo_column
-
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
-
-
-def guideline_max_bytes() -> int:
-    return getattr(settings, "TECHNOLOGY_GUIDELINE_MAX_BYTES", DEFAULT_MAX_BYTES)
-
-
-def pdf_upload_errors(file) -> list[str]:
-    """What is wrong with an uploaded guideline: not a PDF by its first bytes (whatever its
-    name says), or larger than the limit."""
-    limit = guideline_max_bytes()
-    if file.size > limit:
-        return [f"The file is {file.size / 1024 / 1024:.1f} MB; the limit is "
-                f"{limit / 1024 / 1024:.0f} MB."]  # fmt: skip
-    file.seek(0)
-    head = file.read(5)
-    file.seek(0)
-    if head != b"%PDF-":
-        return ["This file is not a PDF document (whatever its name says): upload a PDF."]
-    return []
 
 
 class VersionUploadForm(forms.ModelForm):

@@ -4,7 +4,7 @@ introductions between members and partnerships, and member editors' own pages.
 
 Fixed prefixes come first: ``<technology>/`` (a tracker technology's slug) is last, so a
 technology may not be called "solutions", "projects", "programmes", "guidelines",
-"introductions", "mine" or "export" (tracker.Technology's admin refuses those slugs)."""
+"introductions", "mine" or "export" (``Technology.clean`` refuses those slugs)."""
 
 from django.urls import path
 
@@ -23,10 +23,6 @@ from ..views import (
 
 app_name = "technology"
 
-# Slugs the catalogue's own prefixes take; a tracker technology may not use them.
-RESERVED_SLUGS = frozenset(
-    {"solutions", "projects", "programmes", "guidelines", "introductions", "mine", "export"}
-)
 
 urlpatterns = [
     path("", public(catalogue.catalogue), name="index"),

@@ -14,7 +14,7 @@ def test_home_page_and_staff_sign_in(page, live_server, axe_check, csp_violation
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Leadership Group for Industry Transition"
     )
-    expect(page.get_by_role("navigation", name="Main").get_by_role("link")).to_have_count(6)
+    expect(page.get_by_role("navigation", name="Main").get_by_role("link")).to_have_count(7)
     axe_check(page)
 
     page.get_by_role("link", name="Sign in").click()

@@ -430,7 +430,7 @@ def test_assemble_query_count_does_not_grow_with_the_data(size, django_assert_ma
     assemble(issue)  # the second assembly also reads and replaces the first one's items
 
     # Each registered section reads its quarter in a fixed number of queries.
-    with django_assert_max_num_queries(37):
+    with django_assert_max_num_queries(40):
         result = assemble(issue)
 
     assert result.counts[Kind.NEW_MEMBERS] == 2 * size

@@ -315,3 +315,15 @@ def test_admin_adds_a_technology_with_a_free_slug(staff_client):
 
     assert response.status_code == 302
     assert Technology.objects.get(slug="methanol").name == "Green methanol"
+
+
+def test_every_fixed_catalogue_prefix_is_a_slug_no_technology_may_take():
+    """A technology named like a prefix would hide its own page behind the catalogue's."""
+    from technology.urls import urlpatterns
+
+    prefixes = {
+        str(pattern.pattern).split("/")[0].split(".")[0]
+        for pattern in urlpatterns
+        if str(pattern.pattern) and not str(pattern.pattern).startswith("<")
+    }
+    assert prefixes - {"calls"} <= TECHNOLOGY_RESERVED_SLUGS
