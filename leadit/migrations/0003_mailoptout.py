@@ -6,25 +6,40 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('leadit', '0002_job_lease_and_history'),
+        ("leadit", "0002_job_lease_and_history"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='MailOptOut',
+            name="MailOptOut",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('topic', models.CharField(max_length=60)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("topic", models.CharField(max_length=60)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'e-mail opt-out',
-                'ordering': ['topic', 'user'],
-                'constraints': [models.UniqueConstraint(fields=('user', 'topic'), name='mail_opt_out_once_per_topic')],
+                "verbose_name": "e-mail opt-out",
+                "ordering": ["topic", "user"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "topic"), name="mail_opt_out_once_per_topic"
+                    )
+                ],
             },
         ),
     ]

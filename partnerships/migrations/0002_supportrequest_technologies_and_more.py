@@ -4,26 +4,50 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('partnerships', '0001_initial'),
-        ('tracker', '0003_demo_flag_and_target_sources'),
+        ("partnerships", "0001_initial"),
+        ("tracker", "0003_demo_flag_and_target_sources"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='supportrequest',
-            name='technologies',
-            field=models.ManyToManyField(blank=True, help_text='For a technology need: the technologies it asks for.', related_name='support_requests', to='tracker.technology'),
+            model_name="supportrequest",
+            name="technologies",
+            field=models.ManyToManyField(
+                blank=True,
+                help_text="For a technology need: the technologies it asks for.",
+                related_name="support_requests",
+                to="tracker.technology",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalpartnerinstitution',
-            name='kind',
-            field=models.CharField(choices=[('development_bank', 'Development bank'), ('climate_fund', 'Climate fund'), ('agency', 'Development or government agency'), ('research', 'Research institute'), ('incubator', 'Incubator or accelerator'), ('other', 'Other')], max_length=20),
+            model_name="historicalpartnerinstitution",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("development_bank", "Development bank"),
+                    ("climate_fund", "Climate fund"),
+                    ("agency", "Development or government agency"),
+                    ("research", "Research institute"),
+                    ("incubator", "Incubator or accelerator"),
+                    ("other", "Other"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.AlterField(
-            model_name='partnerinstitution',
-            name='kind',
-            field=models.CharField(choices=[('development_bank', 'Development bank'), ('climate_fund', 'Climate fund'), ('agency', 'Development or government agency'), ('research', 'Research institute'), ('incubator', 'Incubator or accelerator'), ('other', 'Other')], max_length=20),
+            model_name="partnerinstitution",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("development_bank", "Development bank"),
+                    ("climate_fund", "Climate fund"),
+                    ("agency", "Development or government agency"),
+                    ("research", "Research institute"),
+                    ("incubator", "Incubator or accelerator"),
+                    ("other", "Other"),
+                ],
+                max_length=20,
+            ),
         ),
     ]
