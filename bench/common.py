@@ -1,11 +1,17 @@
 """Shared by the benchmark scripts: a dedicated PostgreSQL database, production-like
-environment variables, and running ``manage.py`` against them."""
+environment variables, running ``manage.py`` against them, and the gunicorn servers: the
+portal's and the bare project's (``bench/bare_project``, the baseline), started with the
+same command line."""
 
 import os
 import secrets
+import signal
+import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import psycopg
@@ -14,6 +20,13 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 SERVER = os.environ.get("BENCH_PG_SERVER", "postgres://postgres@127.0.0.1:5432")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/6")
+GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
+
+# The baseline: a minimal Django project of its own (one view, no middleware, no database),
+# served by a gunicorn of its own with the portal's gunicorn settings.
+BARE_APP = "bench.bare_project.wsgi:application"
+BARE_SETTINGS = "bench.bare_project.settings"
+BARE_PATH = "/bench/bare/"
 
 
 def database_url(name: str) -> str:
@@ -83,3 +96,78 @@ def flush_redis_db(url: str = REDIS_URL) -> None:
     import redis
 
     redis.Redis.from_url(url).flushdb()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def gunicorn_command(app: str, port: int) -> list[str]:
+    """The benchmarks' one gunicorn command line, the portal's and the bare project's alike:
+    2 sync workers, a 60 s worker timeout, on a loopback port."""
+    return [GUNICORN, app, "--workers", "2", "--worker-class", "sync",
+            "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "--timeout", "60"]  # fmt: skip
+
+
+def wait_until_up(url: str, process: subprocess.Popen, name: str, seconds: int = 60) -> None:
+    """Until ``url`` answers 200 (loopback only); stops if ``process`` exits."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"{name} exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:  # loopback only
+                if response.status == 200:
+                    return
+        except (OSError, urllib.error.HTTPError):
+            pass
+        time.sleep(0.3)
+    raise SystemExit(f"{name} did not answer {url} with 200 in time")
+
+
+def stop_server(process: subprocess.Popen) -> None:
+    """SIGTERM to the server's process group (master and workers), SIGKILL after 20 s."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def start_server(app: str, env: dict[str, str], ready_path: str, name: str):
+    """``app`` under gunicorn (``gunicorn_command``) on a free loopback port, answering
+    ``ready_path``; returns the process and its base URL. Stopped again if it never answers."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    process = subprocess.Popen(
+        gunicorn_command(app, port), cwd=ROOT, env=env, start_new_session=True
+    )
+    try:
+        wait_until_up(base + ready_path, process, name)
+    except BaseException:
+        stop_server(process)
+        raise
+    return process, base
+
+
+def start_bare_server(env: dict[str, str] | None = None) -> tuple[subprocess.Popen, str]:
+    """The bare project (``bench/bare_project``) under its own gunicorn, with the portal's
+    gunicorn settings and environment (``env``, the portal's) but its own
+    ``DJANGO_SETTINGS_MODULE``; returns the process and its base URL (the baseline is
+    ``base + BARE_PATH``). Stop it with ``stop_bare_server``."""
+    bare_env = dict(os.environ if env is None else env)
+    bare_env.pop("ROOT_URLCONF", None)
+    bare_env.update({"DJANGO_SETTINGS_MODULE": BARE_SETTINGS, "PYTHONPATH": str(ROOT)})
+    process, base = start_server(BARE_APP, bare_env, BARE_PATH, "the bare project's gunicorn")
+    print(f"  bare project's gunicorn (2 sync workers) on {base}, pid {process.pid}", flush=True)
+    return process, base
+
+
+def stop_bare_server(process: subprocess.Popen | None) -> None:
+    if process is not None and process.poll() is None:
+        stop_server(process)
+        print("  bare project's gunicorn stopped", flush=True)

@@ -2,8 +2,9 @@
 
 With 200 partnerships, 5,000 requests, 2,000 offers, 3,000 commitments and 1,000 pipeline
 projects (``bench/partnerships_seed.py``) in a dedicated PostgreSQL database, gunicorn (2
-sync workers, production settings, ``ROOT_URLCONF=bench.bare_urls``: the portal plus a bare
-view, the baseline) serves the portal on a free loopback port and ``wrk`` drives each page,
+sync workers, production settings) serves the portal on a free loopback port; a second
+gunicorn with the same settings serves the baseline, the bare view of ``bench/bare_project``
+(a minimal Django project of its own: one view, no middleware); ``wrk`` drives each page,
 with the bare view measured just before and after every page (``bench/tracker_load.py``'s
 machinery). Cached pages are warmed first; the "uncached" needs board, offers and pipeline
 give every request a query string of its own (``?nocache=<n>``), so each one misses the
@@ -28,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import tracker_load  # noqa: E402
 from bench.common import (  # noqa: E402
+    BARE_PATH,
     PYTHON,
     ROOT,
     create_database,
@@ -35,6 +37,8 @@ from bench.common import (  # noqa: E402
     flush_redis_db,
     manage,
     production_env,
+    start_bare_server,
+    stop_bare_server,
 )
 
 DB_NAME = "leadit_bench_partnerships"
@@ -56,7 +60,7 @@ print(json.dumps({
 def urls(x: dict) -> list[tuple[str, str, str]]:
     """(label, path, kind) as ``tracker_load`` measures them."""
     return [
-        ("bare Django view", "/bench/bare/", "bare"),
+        ("bare Django view", BARE_PATH, "bare"),
         ("overview", "/partnerships/", "cached"),
         ("partnership", f"/partnerships/{x['iso2']}/", "cached"),
         ("needs board", "/partnerships/needs/", "cached"),
@@ -89,8 +93,8 @@ def main() -> None:
     signal.signal(signal.SIGALRM, too_long)
     signal.alarm(args.timeout)
     static_root = Path(tempfile.mkdtemp(prefix="leadit_bench_partnerships_"))
-    env = production_env(DB_NAME, ROOT_URLCONF="bench.bare_urls", STATIC_ROOT=str(static_root))
-    gunicorn = None
+    env = production_env(DB_NAME, STATIC_ROOT=str(static_root))
+    gunicorn = bare = None
     print(f"Partnerships pages benchmark: database {DB_NAME}, Redis {env['REDIS_URL']}")
     try:
         if not args.reuse_db:
@@ -106,12 +110,14 @@ def main() -> None:
         manage(env, "collectstatic", "--noinput", "-v", "0")
         flush_redis_db()
         gunicorn, base = tracker_load.start_gunicorn(env)
-        tracker_load.warm(base)
+        bare, bare_base = start_bare_server(env)
+        tracker_load.warm(base, bare_base)
         wrk = tracker_load.ensure_wrk()
         script = static_root / "bench.lua"
         script.write_text(tracker_load.WRK_SCRIPT)
-        figures = tracker_load.measure_urls(args, wrk, script, base)
+        figures = tracker_load.measure_urls(args, wrk, script, base, bare_base)
     finally:
+        stop_bare_server(bare)
         if gunicorn is not None:
             tracker_load.stop_gunicorn(gunicorn)
         shutil.rmtree(static_root, ignore_errors=True)

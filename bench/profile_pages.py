@@ -1,6 +1,7 @@
 """Where the time of a tracker page goes, without the network or a load generator: the
 milliseconds per request of each benchmark URL in one process (Django's handler with every
-middleware), the cost of the page cache's Redis lookups, and a cProfile of one page.
+middleware), the cost of the page cache's Redis lookups, and a cProfile of one page. The bare
+view is not among them: it is a project of its own (``bench/bare_project``), not a portal URL.
 
 Run after ``bench/tracker_load.py --keep-db`` (it reads that database):
 
@@ -30,7 +31,7 @@ def main() -> None:
     args = parser.parse_args()
 
     static_root = tempfile.mkdtemp(prefix="leadit_bench_static_")
-    setup_django(production_env(DB_NAME, ROOT_URLCONF="bench.bare_urls", STATIC_ROOT=static_root))
+    setup_django(production_env(DB_NAME, STATIC_ROOT=static_root))
     import pickle
 
     from django.core.cache import cache
@@ -44,6 +45,8 @@ def main() -> None:
         f"{'URL':<22}{'ms/request':>12}  (one process, Django test client, load {os.getloadavg()[0]:.1f})"
     )
     for label, path, kind in URLS:
+        if kind == "bare":  # the bare project's, not the portal's: see the docstring
+            continue
         n = args.n if kind != "uncached" else max(5, args.n // 20)
         warm = path + (f"{run}-warm" if kind == "uncached" else "")
         client.get(warm)

@@ -3,10 +3,11 @@
 The demo data (``seed_demo``: members, events, workplans, briefs, newsletter issues, the
 tracker's demo roadmaps and the GEM plants) in a dedicated PostgreSQL database; gunicorn
 (2 sync workers, production settings: DEBUG off, Redis cache on db 14) on a free loopback
-port with ``ROOT_URLCONF=bench.bare_urls``; ``wrk`` (16 connections, a few seconds per
-measurement) on every public page, once with browsers' ``Accept-Encoding: gzip, deflate, br``
-and once without (the page is then decompressed on every hit), each pair followed by the
-bare Django view; a page's ratio is to the mean of the bare view measured just before and
+port, and a second gunicorn with the same settings serving the baseline, the bare view of
+``bench/bare_project`` (a minimal Django project of its own: one view, no middleware);
+``wrk`` (16 connections, a few seconds per measurement) on every public page, once with
+browsers' ``Accept-Encoding: gzip, deflate, br`` and once without (the page is then
+decompressed on every hit), each pair followed by the bare view; a page's ratio is to the mean of the bare view measured just before and
 just after it (the machine is shared and its load moves).
 
     .venv/bin/python bench/public_pages.py [--duration 2] [--rounds 1] [--connections 16]
@@ -34,18 +35,20 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import (  # noqa: E402
+    BARE_PATH,
     create_database,
     drop_database,
     flush_redis_db,
     manage,
     production_env,
+    start_bare_server,
+    stop_bare_server,
 )
-from bench.tracker_load import ensure_wrk, get, start_gunicorn  # noqa: E402
+from bench.tracker_load import ensure_wrk, get, start_gunicorn, stop_gunicorn  # noqa: E402
 
 DB_NAME = "leadit_bench_pages"
 REDIS_URL = os.environ.get("BENCH_PAGES_REDIS_URL", "redis://127.0.0.1:6379/14")
 BAR = 0.85
-BARE = "/bench/bare/"
 BROWSER = "gzip, deflate, br"
 
 # The objects the pages with a slug are shown for (the first of each kind in the demo data).
@@ -144,16 +147,6 @@ def run_wrk(wrk: str, script: Path, url: str, encoding: str, duration: int, conn
     return rps, p95, errors + (int(non2xx.group(1)) if non2xx else 0)
 
 
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-
-
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--duration", type=int, default=2, help="seconds per measurement")
@@ -182,21 +175,25 @@ def warm(base: str, pages: list[tuple[str, str]]) -> dict[str, tuple[int, int]]:
     return sizes
 
 
-def measure_pages(args, wrk: str, script: Path, base: str, pages: list[tuple[str, str]]):
-    """Each page with and without gzip, between two measurements of the bare view; returns
+def measure_pages(args, wrk: str, script: Path, base: str, bare_base: str,
+                  pages: list[tuple[str, str]]):  # fmt: skip
+    """Each page (at ``base``, the portal) with and without gzip, between two measurements
+    of the bare view (at ``bare_base``, the bare project's own gunicorn); returns
     ``{(label, encoding): [(req/s, p95, errors, × bare)]}`` and the bare view's runs."""
 
-    def measure(path: str, encoding: str):
-        return run_wrk(wrk, script, base + path, encoding, args.duration, args.connections)
+    def measure(url: str, encoding: str):
+        return run_wrk(wrk, script, url, encoding, args.duration, args.connections)
+
+    bare_url = bare_base + BARE_PATH
 
     runs: dict[tuple[str, str], list] = {}
     bare_runs = []
     for round_number in range(1, args.rounds + 1):
-        bare_before = measure(BARE, BROWSER)
+        bare_before = measure(bare_url, BROWSER)
         bare_runs.append(bare_before)
         for label, path in pages:
-            measured = {enc: measure(path, enc) for enc in (BROWSER, "")}
-            bare_after = measure(BARE, BROWSER)
+            measured = {enc: measure(base + path, enc) for enc in (BROWSER, "")}
+            bare_after = measure(bare_url, BROWSER)
             bare_runs.append(bare_after)
             bare = (bare_before[0] + bare_after[0]) / 2
             for enc, figures in measured.items():
@@ -223,7 +220,10 @@ def report(args, pages, sizes, runs, bare_runs) -> None:
     )
     bare_rps = statistics.median(r[0] for r in bare_runs)
     bare_p95 = statistics.median(r[1] for r in bare_runs)
-    print(f"bare Django view {BARE}: {bare_rps:.0f} req/s (median), p95 {bare_p95:.1f} ms")
+    print(
+        f"bare view {BARE_PATH} (bench/bare_project: one view, no middleware, its own gunicorn "
+        f"with the same settings): {bare_rps:.0f} req/s (median), p95 {bare_p95:.1f} ms"
+    )
     header = (
         f"{'page':<20}{'KiB':>6}{'gz KiB':>7}{'gzip r/s':>10}{'× bare':>8}"
         f"{'plain r/s':>10}{'× bare':>8}{'p95 ms':>8}{'err':>5}  bar ≥ {BAR}"
@@ -263,12 +263,11 @@ def main() -> None:
     media_root = static_root / "media"
     env = production_env(
         DB_NAME,
-        ROOT_URLCONF="bench.bare_urls",
         STATIC_ROOT=str(static_root / "static"),
         MEDIA_ROOT=str(media_root),
         REDIS_URL=REDIS_URL,
     )
-    gunicorn = None
+    gunicorn = bare = None
     print(f"Public pages benchmark: database {DB_NAME}, Redis {REDIS_URL}", flush=True)
     try:
         if not args.reuse_db:
@@ -279,6 +278,7 @@ def main() -> None:
         manage(env, "collectstatic", "--noinput", "-v", "0")
         flush_redis_db(REDIS_URL)
         gunicorn, base = start_gunicorn(env)
+        bare, bare_base = start_bare_server(env)
 
         pages = public_pages(examples)
         if args.only:
@@ -287,11 +287,11 @@ def main() -> None:
         sizes = warm(base, pages)
         script = static_root / "bench.lua"
         script.write_text(WRK_SCRIPT)
-        runs, bare_runs = measure_pages(args, wrk, script, base, pages)
+        runs, bare_runs = measure_pages(args, wrk, script, base, bare_base, pages)
     finally:
+        stop_bare_server(bare)
         if gunicorn is not None:
-            stop(gunicorn)
-            print("  gunicorn stopped")
+            stop_gunicorn(gunicorn)
         shutil.rmtree(static_root, ignore_errors=True)
         if not args.keep_db and not args.reuse_db:
             drop_database(DB_NAME)

@@ -2,9 +2,10 @@
 
 With 5,000 solutions and 500 co-development projects (``bench/technology_seed.py``, on top
 of the partnerships' bulk data) in a dedicated PostgreSQL database, gunicorn (2 sync
-workers, production settings, ``ROOT_URLCONF=bench.bare_urls``: the portal plus a bare
-view, the baseline) serves the portal on a free loopback port and ``wrk`` drives each page,
-with the bare view measured just before and after every page (``bench/tracker_load.py``'s
+workers, production settings) serves the portal on a free loopback port; a second gunicorn
+with the same settings serves the baseline, the bare view of ``bench/bare_project`` (a
+minimal Django project of its own: one view, no middleware); ``wrk`` drives each page, with
+the bare view measured just before and after every page (``bench/tracker_load.py``'s
 machinery). Cached pages are warmed first; the "uncached" catalogue gives every request a
 query string of its own (``?nocache=<n>``), so each one misses the page cache.
 
@@ -29,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import tracker_load  # noqa: E402
 from bench.common import (  # noqa: E402
+    BARE_PATH,
     PYTHON,
     ROOT,
     create_database,
@@ -36,6 +38,8 @@ from bench.common import (  # noqa: E402
     flush_redis_db,
     manage,
     production_env,
+    start_bare_server,
+    stop_bare_server,
 )
 
 DB_NAME = "leadit_bench_technology"
@@ -59,7 +63,7 @@ print(json.dumps({
 def urls(x: dict) -> list[tuple[str, str, str]]:
     """(label, path, kind) as ``tracker_load`` measures them."""
     return [
-        ("bare Django view", "/bench/bare/", "bare"),
+        ("bare Django view", BARE_PATH, "bare"),
         ("catalogue", "/technology/", "cached"),
         ("catalogue filtered", "/technology/?trl_min=6&offer=licence&sort=trl", "cached"),
         ("technology", f"/technology/{x['technology']}/", "cached"),
@@ -86,13 +90,14 @@ def examples(env: dict[str, str]) -> dict:
     return json.loads(manage(env, "shell", "-c", EXAMPLES_CODE).stdout.splitlines()[-1])
 
 
-def pages_that_answer(base: str, pages: list[tuple[str, str, str]]) -> list[tuple]:
+def pages_that_answer(base: str, bare_base: str, pages: list[tuple[str, str, str]]) -> list[tuple]:
     """The pages that answer 200; the others are reported (a 404 is a placeholder view
     whose helper has not finished) and left out, so the rest can still be measured."""
     kept = []
     for label, path, kind in pages:
         target = path + ("probe" if kind == "uncached" else "")
-        status, _body = tracker_load.get(base + target)
+        server = tracker_load.base_for(kind, base, bare_base)
+        status, _body = tracker_load.get(server + target)
         if status == 200:
             kept.append((label, path, kind))
         elif status == 404:
@@ -111,8 +116,8 @@ def main() -> None:
     signal.signal(signal.SIGALRM, too_long)
     signal.alarm(args.timeout)
     static_root = Path(tempfile.mkdtemp(prefix="leadit_bench_technology_"))
-    env = production_env(DB_NAME, ROOT_URLCONF="bench.bare_urls", STATIC_ROOT=str(static_root))
-    gunicorn = None
+    env = production_env(DB_NAME, STATIC_ROOT=str(static_root))
+    gunicorn = bare = None
     figures = []
     print(f"Technology pages benchmark: database {DB_NAME}, Redis {env['REDIS_URL']}")
     try:
@@ -123,16 +128,18 @@ def main() -> None:
         manage(env, "collectstatic", "--noinput", "-v", "0")
         flush_redis_db()
         gunicorn, base = tracker_load.start_gunicorn(env)
+        bare, bare_base = start_bare_server(env)
         # tracker_load's warm-up, measurement and report read its module's URL list.
-        tracker_load.URLS = pages_that_answer(base, urls(found))
+        tracker_load.URLS = pages_that_answer(base, bare_base, urls(found))
         if len(tracker_load.URLS) < 2:
             raise SystemExit("No technology page answers yet: nothing to measure.")
-        tracker_load.warm(base)
+        tracker_load.warm(base, bare_base)
         wrk = tracker_load.ensure_wrk()
         script = static_root / "bench.lua"
         script.write_text(tracker_load.WRK_SCRIPT)
-        figures = tracker_load.measure_urls(args, wrk, script, base)
+        figures = tracker_load.measure_urls(args, wrk, script, base, bare_base)
     finally:
+        stop_bare_server(bare)
         if gunicorn is not None:
             tracker_load.stop_gunicorn(gunicorn)
         shutil.rmtree(static_root, ignore_errors=True)

@@ -3,8 +3,10 @@
 With 1,000 roadmaps, 4,000 targets and the full GEM steel plant file loaded into a dedicated
 PostgreSQL database, gunicorn (2 sync workers, production settings: DEBUG off, Redis cache)
 serves the portal on a free loopback port, and ``wrk`` (16 connections, a bounded time per
-URL) measures req/s and the 95th-percentile latency of each page and of a bare Django view
-in the same run. Every request says ``Accept-Encoding: gzip, deflate, br``, as browsers do.
+URL) measures req/s and the 95th-percentile latency of each page and of the bare view in
+the same run. The bare view, the baseline, is ``/bench/bare/`` of ``bench/bare_project``: a
+minimal Django project of its own (one view, no middleware, no database) under a gunicorn
+of its own with the portal's gunicorn settings, started and stopped with the portal's. Every request says ``Accept-Encoding: gzip, deflate, br``, as browsers do.
 Cached pages are warmed first. "Uncached list" gives every request a query string of its
 own (``?nocache=<n>``), so each one misses the page cache (the list's content fragment,
 keyed by the filters that matter, is reused); "cold list" gives every request its own
@@ -22,7 +24,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -34,6 +35,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import (  # noqa: E402
+    BARE_PATH,
     PYTHON,
     ROOT,
     create_database,
@@ -41,6 +43,10 @@ from bench.common import (  # noqa: E402
     flush_redis_db,
     manage,
     production_env,
+    start_bare_server,
+    start_server,
+    stop_bare_server,
+    stop_server,
 )
 
 DB_NAME = "leadit_bench"
@@ -48,10 +54,11 @@ GEM_FILE = ROOT / "tracker/data/gem/gem_iron_steel_map_file_2025-03-25.csv"
 GEM_COMMAND = ROOT / "tracker/management/commands/import_gem_steel.py"
 CACHED_BAR, UNCACHED_BAR = 0.85, 0.20
 
-# (label, path, kind): kind "bare", "cached" (warmed, same URL every time) or "uncached"
-# (a unique query string per request, so every request misses the page cache).
+# (label, path, kind): kind "bare" (the bare project's one view, on its own server: see
+# ``base_for``), "cached" (warmed, same URL every time) or "uncached" (a unique query
+# string per request, so every request misses the page cache). The first is the bare view.
 URLS = [
-    ("bare Django view", "/bench/bare/", "bare"),
+    ("bare Django view", BARE_PATH, "bare"),
     ("/tracker/", "/tracker/", "cached"),
     ("filtered list", "/tracker/?sector=steel&scope=national&status=adopted", "cached"),
     ("compare 4 countries", "/tracker/compare/?c=SE&c=IN&c=DE&c=JP", "cached"),
@@ -90,12 +97,6 @@ end
 """
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def ensure_wrk() -> str | None:
     if path := shutil.which("wrk"):
         return path
@@ -119,18 +120,10 @@ def get(url: str, timeout: float = 30, headers: dict | None = None) -> tuple[int
         return error.code, error.read()
 
 
-def wait_until_up(base: str, process: subprocess.Popen, seconds: int = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"gunicorn exited with {process.returncode}")
-        try:
-            if get(base + "/bench/bare/", timeout=2)[0] == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.3)
-    raise SystemExit("gunicorn did not answer in time")
+def base_for(kind: str, base: str, bare_base: str) -> str:
+    """The server a URL of ``kind`` is asked: the bare project's for the bare view, the
+    portal's for everything else."""
+    return bare_base if kind == "bare" else base
 
 
 def run_wrk(wrk: str, script: Path, base: str, path: str, unique: bool, duration: int,
@@ -227,68 +220,60 @@ def parse_args() -> argparse.Namespace:
 
 
 def start_gunicorn(env: dict) -> tuple[subprocess.Popen, str]:
-    """gunicorn with 2 sync workers on a free loopback port, answering; and its base URL."""
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    gunicorn = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "leadit.wsgi:application", "--workers", "2",
-         "--worker-class", "sync", "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
-         "--timeout", "60"],
-        cwd=ROOT, env=env, start_new_session=True,
-    )  # fmt: skip
-    wait_until_up(base, gunicorn)
+    """The portal under gunicorn (``bench.common.gunicorn_command``: 2 sync workers) on a
+    free loopback port, answering ``/healthz``; and its base URL."""
+    gunicorn, base = start_server("leadit.wsgi:application", env, "/healthz", "gunicorn")
     print(f"  gunicorn (2 sync workers) on {base}, pid {gunicorn.pid}", flush=True)
     return gunicorn, base
 
 
 def stop_gunicorn(gunicorn: subprocess.Popen) -> None:
     if gunicorn.poll() is None:
-        os.killpg(gunicorn.pid, signal.SIGTERM)
-        try:
-            gunicorn.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(gunicorn.pid, signal.SIGKILL)
-            gunicorn.wait()
+        stop_server(gunicorn)
         print("  gunicorn stopped")
 
 
-def warm(base: str) -> None:
+def warm(base: str, bare_base: str) -> None:
     """Each URL requested until a cached page is a cache hit; its size printed."""
     for label, path, kind in URLS:
-        target = path + ("warm-1" if kind == "uncached" else "")
+        target = base_for(kind, base, bare_base) + path + ("warm-1" if kind == "uncached" else "")
         for _ in range(2):  # the second one is a cache hit for cached pages
-            status, body = get(base + target)
+            status, body = get(target)
         if status != 200:
-            raise SystemExit(f"{label}: {base}{target} answered {status}")
-        sent = get(base + target, headers={"Accept-Encoding": "gzip"})[1]
+            raise SystemExit(f"{label}: {target} answered {status}")
+        sent = get(target, headers={"Accept-Encoding": "gzip"})[1]
         print(
             f"  {label}: {status}, {len(body) / 1024:.0f} KiB ({len(sent) / 1024:.0f} KiB sent to a browser)",
             flush=True,
         )
 
 
-def measure_urls(args, wrk: str | None, script: Path, base: str) -> list[tuple]:
+def measure_urls(args, wrk: str | None, script: Path, base: str, bare_base: str) -> list[tuple]:
     """Every URL's medians over the rounds: ``(label, path, kind, req/s, p95, p50, errors,
-    × bare)``."""
+    × bare)``; the portal's pages at ``base``, the bare view (``URLS[0]``) at ``bare_base``
+    (the bare project's own gunicorn)."""
 
     # The machine is shared and its load changes from second to second: the bare view
     # is measured right before and after every page, round after round, and each
     # page's ratio is to the mean of its two neighbours (the median over the rounds).
-    def measure(path: str, unique: bool):
+    def measure(path: str, kind: str):
+        server, unique = base_for(kind, base, bare_base), kind == "uncached"
         if wrk:
-            return run_wrk(wrk, script, base, path, unique, args.duration, args.connections)
-        return run_python(base, path, unique, args.duration, args.connections)
+            return run_wrk(wrk, script, server, path, unique, args.duration, args.connections)
+        return run_python(server, path, unique, args.duration, args.connections)
 
+    bare_label, bare_path, bare_kind = URLS[0]
+    assert bare_kind == "bare", "URLS[0] must be the bare view"
     runs: dict[str, list] = {label: [] for label, _path, _kind in URLS}
     for round_number in range(1, args.rounds + 1):
-        bare_before = measure(URLS[0][1], False)
-        runs[URLS[0][0]].append((*bare_before, 1.0))
+        bare_before = measure(bare_path, bare_kind)
+        runs[bare_label].append((*bare_before, 1.0))
         for label, path, kind in URLS[1:]:
-            measured = measure(path, kind == "uncached")
-            bare_after = measure(URLS[0][1], False)
+            measured = measure(path, kind)
+            bare_after = measure(bare_path, bare_kind)
             ratio = measured[0] / ((bare_before[0] + bare_after[0]) / 2)
             runs[label].append((*measured, ratio))
-            runs[URLS[0][0]].append((*bare_after, 1.0))
+            runs[bare_label].append((*bare_after, 1.0))
             bare_before = bare_after
             print(
                 f"  round {round_number}: {label}: {measured[0]:.0f} req/s, {ratio:.2f} × bare",
@@ -314,6 +299,10 @@ def report(args, data: dict, wrk: str | None, figures: list[tuple]) -> None:
         f"gunicorn 2 sync workers; {'wrk' if wrk else 'python threads'}, "
         f"{args.connections} connections, {args.duration} s per measurement, "
         f"{args.rounds} rounds (medians; × bare: to the bare view measured just before and after)"
+    )
+    print(
+        "bare view: bench/bare_project (one view, no middleware, no database) under its own "
+        "gunicorn, same settings"
     )
     header = f"{'URL':<22}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'× bare':>8}{'errors':>8}  bar"
     print(header)
@@ -341,8 +330,8 @@ def main() -> None:
     signal.alarm(args.timeout)
 
     static_root = Path(tempfile.mkdtemp(prefix="leadit_bench_static_"))
-    env = production_env(DB_NAME, ROOT_URLCONF="bench.bare_urls", STATIC_ROOT=str(static_root))
-    gunicorn = None
+    env = production_env(DB_NAME, STATIC_ROOT=str(static_root))
+    gunicorn = bare = None
     print(f"Tracker load benchmark: database {DB_NAME}, Redis {env['REDIS_URL']}", flush=True)
     try:
         if not args.reuse_db:
@@ -354,12 +343,14 @@ def main() -> None:
         manage(env, "collectstatic", "--noinput", "-v", "0")
         flush_redis_db()
         gunicorn, base = start_gunicorn(env)
-        warm(base)
+        bare, bare_base = start_bare_server(env)
+        warm(base, bare_base)
         wrk = ensure_wrk()
         script = static_root / "bench.lua"
         script.write_text(WRK_SCRIPT)
-        figures = measure_urls(args, wrk, script, base)
+        figures = measure_urls(args, wrk, script, base, bare_base)
     finally:
+        stop_bare_server(bare)
         if gunicorn is not None:
             stop_gunicorn(gunicorn)
         shutil.rmtree(static_root, ignore_errors=True)
