@@ -62,14 +62,18 @@ class ListExport:
     generated_at: str = field(
         default_factory=lambda: timezone.now().replace(microsecond=0).isoformat()
     )
+    # What the files are cited under and begin with (the technology catalogue has its own).
+    citation_name: str = CITATION_NAME
+    file_prefix: str = "leadit-partnerships"
 
     @property
     def citation(self) -> str:
-        return f"{CITATION_NAME}: {self.title.lower()}, {self.generated_at[:10]}, {self.list_url}"
+        made = self.generated_at[:10]
+        return f"{self.citation_name}: {self.title.lower()}, {made}, {self.list_url}"
 
     @property
     def filename_stem(self) -> str:
-        return f"leadit-partnerships-{self.name}"
+        return f"{self.file_prefix}-{self.name}"
 
 
 def demo_cell(is_demo: bool) -> str:
@@ -103,6 +107,8 @@ def list_export(
     filterset: PartnershipListFilter,
     columns: Sequence[str],
     rows: Iterable[dict],
+    citation_name: str = CITATION_NAME,
+    file_prefix: str = "leadit-partnerships",
 ) -> ListExport:
     """The export of the list ``list_url_name`` as ``filterset`` filtered it, ``rows``
     holding one value per column (missing values become ``not_recorded``)."""
@@ -116,6 +122,8 @@ def list_export(
         ignored={note.name: note.given for note in filterset.ignored()},
         sort=filterset.sort_order(),
         list_url=request.build_absolute_uri(reverse(list_url_name) + query_without(query)),
+        citation_name=citation_name,
+        file_prefix=file_prefix,
     )
 
 
@@ -127,6 +135,7 @@ def list_page_context(
     per_page: int,
     list_url_name: str,
     export_url_name: str,
+    citation_name: str = CITATION_NAME,
 ) -> dict:
     """What a partnerships list page shows around its rows: the page of ``rows``, its
     filters (in use, ignored), its order, and the downloads of exactly that list with
@@ -149,7 +158,7 @@ def list_page_context(
         ],
         "licence": LICENCE,
         "licence_url": LICENCE_URL,
-        "citation": f"{CITATION_NAME}, {timezone.localdate().isoformat()}, {list_url}",
+        "citation": f"{citation_name}, {timezone.localdate().isoformat()}, {list_url}",
     }
 
 
@@ -181,7 +190,7 @@ def _json_value(value):
 def about(export: ListExport) -> dict[str, object]:
     """What the XLSX file's "About" sheet says (the JSON file says it too)."""
     return {
-        "Title": f"{CITATION_NAME}: {export.title}",
+        "Title": f"{export.citation_name}: {export.title}",
         "Licence": f"{LICENCE} ({LICENCE_URL})",
         "Citation": export.citation,
         "Generated at": export.generated_at,
@@ -225,7 +234,7 @@ def _xlsx_bytes(export: ListExport) -> bytes:
 
 def _json_bytes(export: ListExport) -> bytes:
     document = {
-        "title": f"{CITATION_NAME}: {export.title}",
+        "title": f"{export.citation_name}: {export.title}",
         "licence": LICENCE,
         "licence_url": LICENCE_URL,
         "citation": export.citation,

@@ -12,28 +12,12 @@ No contact details: they are for signed-in members, and a download travels anywh
 
 from __future__ import annotations
 
-import dataclasses
-import io
-import json
-
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
-from django.utils import timezone
-from openpyxl import Workbook
 
 from leadit.countries import country_name
-from leadit.filtering import query_without
 from partnerships.exports import (
     EXPORT_FORMATS,
-    LICENCE,
-    LICENCE_URL,
-    MISSING_VALUES_NOTE,
-    XLSX_TYPE,
-    ListExport,
-    _cell,
-    _json_value,
-    about,
-    canonical_query,
     demo_cell,
     export_response,
     list_export,
@@ -70,18 +54,6 @@ SOLUTION_COLUMNS = [
     "updated_on",
     "url",
 ]
-
-
-class CatalogueExport(ListExport):
-    """The catalogue's download, cited as the technology catalogue."""
-
-    @property
-    def citation(self) -> str:
-        return f"{CITATION_NAME}: {self.title.lower()}, {self.generated_at[:10]}, {self.list_url}"
-
-    @property
-    def filename_stem(self) -> str:
-        return "leadit-technology-solutions"
 
 
 def provider_type(solution: TechnologySolution) -> str:
@@ -150,50 +122,15 @@ def catalogue_page_context(
 ) -> dict:
     """What the catalogue shows around its cards (as every partnerships list does): the
     page, the filters in use and ignored, the order, the downloads with their citation."""
-    context = list_page_context(
+    return list_page_context(
         request,
         filterset,
         rows,
         per_page=per_page,
         list_url_name="technology:index",
         export_url_name="technology:export",
+        citation_name=CITATION_NAME,
     )
-    query = query_without(canonical_query(request.GET, filterset))
-    list_url = request.build_absolute_uri(reverse("technology:index") + query)
-    context["citation"] = f"{CITATION_NAME}, {timezone.localdate().isoformat()}, {list_url}"
-    return context
-
-
-def _xlsx_bytes(export: CatalogueExport) -> bytes:
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("Solutions")
-    sheet.append(list(export.columns))
-    for row in export.rows:
-        sheet.append([_cell(row[column]) for column in export.columns])
-    info = book.create_sheet("About")
-    for label, value in {**about(export), "Title": f"{CITATION_NAME}: {TITLE}"}.items():
-        info.append([_cell(label), _cell(value)])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-def _json_bytes(export: CatalogueExport) -> bytes:
-    document = {
-        "title": f"{CITATION_NAME}: {TITLE}",
-        "licence": LICENCE,
-        "licence_url": LICENCE_URL,
-        "citation": export.citation,
-        "generated_at": export.generated_at,
-        "filters": export.filters,
-        "ignored_filters": export.ignored,
-        "sort": export.sort,
-        "count": len(export.rows),
-        "list_url": export.list_url,
-        "missing_values": MISSING_VALUES_NOTE,
-        export.name: [{k: _json_value(v) for k, v in row.items()} for row in export.rows],
-    }
-    return json.dumps(document, ensure_ascii=False, indent=1).encode()
 
 
 def catalogue_download(
@@ -211,16 +148,7 @@ def catalogue_download(
         filterset=filterset,
         columns=SOLUTION_COLUMNS,
         rows=(writer.row(solution) for solution in for_download(records)),
+        citation_name=CITATION_NAME,
+        file_prefix="leadit-technology",
     )
-    export = CatalogueExport(
-        **{field.name: getattr(listed, field.name) for field in dataclasses.fields(listed)}
-    )
-    if fmt == "csv":
-        return export_response(export, fmt)
-    if fmt == "xlsx":
-        response = HttpResponse(_xlsx_bytes(export), content_type=XLSX_TYPE)
-    else:
-        response = HttpResponse(_json_bytes(export), content_type="application/json; charset=utf-8")
-    filename = f"{export.filename_stem}-{timezone.localdate().isoformat()}.{fmt}"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return export_response(listed, fmt)
