@@ -14,6 +14,12 @@ from tests.factories.members import EditorFactory
 from tests.factories.users import StaffFactory
 from tests.support.broker import broker_unreachable
 
+# Playwright's synchronous API keeps an event loop in the test process's main thread once a
+# browser test has run, and Django then refuses any database work in that thread. The
+# portal has no asynchronous code; under ``pytest -n`` a process may run other tests after
+# a browser test, so the check is off for the tests (never for the portal itself).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
 
 def pytest_sessionstart(session):
     """The suite runs against real PostgreSQL and Redis; if either is down the run stops

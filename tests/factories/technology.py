@@ -1,8 +1,10 @@
 """Factories for every technology model."""
 
 import datetime
+import io
 
 import factory
+from pypdf import PdfWriter
 
 from technology.models import (
     CallForProposals,
@@ -182,3 +184,12 @@ class GuidelineVersionFactory(factory.django.DjangoModelFactory):
     body = "# Guideline\n\nDo it well."
     render_status = GuidelineVersion.RenderStatus.QUEUED
     created_by = factory.SubFactory(UserFactory)
+
+
+def one_page_pdf() -> bytes:
+    """A real, readable one-page PDF: what a guideline upload is checked to be."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

@@ -4,6 +4,7 @@ by stage, the time in each stage), its downloads and one project's page."""
 import csv
 import io
 import json
+import logging
 from datetime import date
 from decimal import Decimal
 
@@ -362,7 +363,8 @@ def test_a_hidden_project_answers_404_and_the_attempt_is_logged(client, india, c
     project = _project(india, "Secret", visibility=Visibility.SECRETARIAT)
     client.force_login(UserFactory())
 
-    response = client.get(project.get_absolute_url())
+    with caplog.at_level(logging.WARNING, logger="leadit.access"):
+        response = client.get(project.get_absolute_url())
 
     assert response.status_code == 404
     assert f"Refused pipeline project {project.slug}" in caplog.text

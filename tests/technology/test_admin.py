@@ -3,6 +3,7 @@ with their history, the forms tell each rule in words and write nothing when one
 guideline versions are kept as they are and new ones are uploaded as checked PDFs."""
 
 import datetime
+import html
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -31,6 +32,7 @@ from tests.factories.technology import (
     ProjectPublicationFactory,
     SolutionCountryFactory,
     TechnologySolutionFactory,
+    one_page_pdf,
 )
 from tests.factories.tracker import TechnologyFactory
 from tests.factories.users import UserFactory
@@ -45,7 +47,7 @@ ADDABLE = [
     "technologysolution", "codevelopmentproject", "innovationprogramme", "callforproposals",
     "technicalguideline", "guidelineversion",
 ]  # fmt: skip
-PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = one_page_pdf()  # a real one-page PDF: the upload is read, not only sniffed
 
 
 @pytest.fixture(autouse=True)
@@ -348,8 +350,8 @@ def test_a_file_named_pdf_that_is_not_a_pdf_is_refused(staff_client, world):
 
     response = _guideline_post(staff_client, version, upload)
 
-    assert "This file is not a PDF document (whatever its name says): upload a PDF." in (
-        response.content.decode()
+    assert "“guideline.pdf” is not a PDF document (its content is not PDF, whatever its name)." in (
+        html.unescape(response.content.decode())
     )
     assert not GuidelineVersion.objects.filter(version="2.0").exists()
 

@@ -13,26 +13,22 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
-from pypdf import PdfReader, PdfWriter
+from pypdf import PdfReader
 
 from leadit.jobs import fail_lost_jobs
 from leadit.models import BackgroundJob
 from technology.guideline_pdf import RENDER_TASK_NAME, guideline_version_render
 from technology.models import GuidelineVersion, TechnicalGuideline, Visibility
 from tests.factories.members import EditorFactory, MemberFactory, SectorFactory
-from tests.factories.technology import GuidelineVersionFactory, TechnicalGuidelineFactory
+from tests.factories.technology import (
+    GuidelineVersionFactory,
+    TechnicalGuidelineFactory,
+    one_page_pdf,
+)
 from tests.factories.tracker import TechnologyFactory
 
 Status = GuidelineVersion.RenderStatus
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
-
-
-def pdf_bytes() -> bytes:
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
 
 
 def _text(pdf: bytes) -> str:
@@ -172,7 +168,7 @@ def test_a_user_who_keeps_no_member_gets_no_guideline_form(client, django_user_m
 
 @pytest.mark.django_db
 def test_an_uploaded_pdf_becomes_a_downloadable_version(editor_client, own_guideline, media_root):
-    upload = SimpleUploadedFile("guide.pdf", pdf_bytes(), content_type="application/pdf")
+    upload = SimpleUploadedFile("guide.pdf", one_page_pdf(), content_type="application/pdf")
 
     response = _version_post(editor_client, own_guideline, version="2.0", pdf=upload,
                              change_note="New kiln data")  # fmt: skip
@@ -187,7 +183,7 @@ def test_an_uploaded_pdf_becomes_a_downloadable_version(editor_client, own_guide
     download = editor_client.get(
         reverse("technology:guideline_download", args=[own_guideline.slug, version.pk])
     )
-    assert b"".join(download.streaming_content) == pdf_bytes()
+    assert b"".join(download.streaming_content) == one_page_pdf()
     download.close()
 
 
@@ -217,7 +213,7 @@ def test_a_file_that_is_not_a_pdf_is_refused_and_nothing_is_written(
 
 @pytest.mark.django_db
 def test_a_pdf_over_20_mb_is_refused(editor_client, own_guideline, media_root):
-    big = pdf_bytes() + b"%" * (20 * 1024 * 1024)
+    big = one_page_pdf() + b"%" * (20 * 1024 * 1024)
     upload = SimpleUploadedFile("big.pdf", big, content_type="application/pdf")
 
     response = _version_post(editor_client, own_guideline, pdf=upload)
@@ -244,7 +240,7 @@ def test_a_version_label_is_used_once_per_guideline(editor_client, own_guideline
 def test_a_version_is_a_pdf_or_markdown_not_both_nor_neither(
     editor_client, own_guideline, media_root
 ):
-    upload = SimpleUploadedFile("guide.pdf", pdf_bytes(), content_type="application/pdf")
+    upload = SimpleUploadedFile("guide.pdf", one_page_pdf(), content_type="application/pdf")
 
     both = _version_post(editor_client, own_guideline, pdf=upload, body="# Text")
     neither = _version_post(editor_client, own_guideline)

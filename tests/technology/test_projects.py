@@ -2,6 +2,7 @@
 visibility, flat query counts) and one project's page (participants, milestones, budget,
 links, the TRL chart, the edit link, 404 for a hidden project)."""
 
+import logging
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -280,7 +281,8 @@ def test_a_hidden_project_answers_404_and_the_attempt_is_logged(client, caplog):
     project = CoDevelopmentProjectFactory(visibility=Visibility.MEMBERS)
     client.force_login(UserFactory())  # signed in, but no member's editor
 
-    response = client.get(project.get_absolute_url())
+    with caplog.at_level(logging.WARNING, logger="leadit.access"):
+        response = client.get(project.get_absolute_url())
 
     assert response.status_code == 404
     assert f"Refused co-development project {project.slug}" in caplog.text
