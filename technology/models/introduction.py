@@ -31,13 +31,17 @@ class IntroductionQuerySet(models.QuerySet):
         )
 
     def answerable_by(self, user):
-        """Introductions whose other side ``user`` speaks for."""
+        """Introductions whose other side ``user`` speaks for: a solution's member's editors,
+        a need's focal points, and the secretariat for partner institutions' solutions
+        (which have no editors in the portal)."""
         if not is_signed_in(user):
             return self.none()
-        return self.filter(
-            Q(solution__member__in=user.member_roles.values("member"))
-            | Q(need__partnership__in=user.focal_points.values("partnership"))
+        answerable = Q(solution__member__in=user.member_roles.values("member")) | Q(
+            need__partnership__in=user.focal_points.values("partnership")
         )
+        if user.is_staff:
+            answerable |= Q(solution__institution__isnull=False)
+        return self.filter(answerable)
 
 
 class Introduction(models.Model):

@@ -77,12 +77,8 @@ def over_rate_limit(user) -> bool:
 
 
 def answerable_introductions(user) -> QuerySet:
-    """Introductions ``user`` answers: as the solution's member's editor or the need's
-    focal point, and, for the secretariat, those about partner institutions' solutions."""
-    answerable = Q(pk__in=Introduction.objects.answerable_by(user).values("pk"))
-    if is_signed_in(user) and user.is_staff:
-        answerable |= Q(solution__institution__isnull=False)
-    return Introduction.objects.filter(answerable)
+    """Introductions ``user`` answers (``IntroductionQuerySet.answerable_by``)."""
+    return Introduction.objects.answerable_by(user)
 
 
 def withdrawable_introductions(user) -> QuerySet:

@@ -1,7 +1,6 @@
 """Browser tests: Debian's Chromium driven by Playwright, with axe-core accessibility
 checks. ``axe_check(page)`` is the fixture every public page's browser test reuses."""
 
-import os
 from pathlib import Path
 
 import pytest
@@ -42,20 +41,6 @@ def browser_type_launch_args(browser_type_launch_args):
 def playwright(django_db_setup, playwright):
     """Create the test database before Playwright starts its event loop in this thread."""
     return playwright
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_protocol(item, nextitem):
-    """Playwright's sync API runs an event loop in this thread; the ORM calls of a browser
-    test (its factories, the database flush after it) are still synchronous and safe.
-    Allowed for the whole of each browser test, set-up and tear-down included, only."""
-    if BROWSER_TESTS not in item.path.parents:
-        return (yield)
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        return (yield)
-    finally:
-        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
 @pytest.fixture
