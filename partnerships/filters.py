@@ -22,7 +22,7 @@ from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Valu
 from django.utils import timezone
 from django_countries import countries
 
-from leadit.facets import FacetedFilterSet
+from leadit.facets import Facet, FacetedFilterSet, FacetOption
 from leadit.filtering import SlugChoiceFilter
 from members.models import Member
 from tracker.filters import OnFlagField, sector_filter
@@ -132,6 +132,20 @@ class PartnershipListFilter(FacetedFilterSet):
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         queryset = super().filter_queryset(queryset)
         return queryset.order_by(*self.SORTS[self.sort_order()][1])
+
+    def used_technology_facet(self, lookup: str) -> Facet:
+        """The ``technology`` filter's facet: the technologies some listed record has (through
+        ``lookup``, e.g. "technologies__slug"; others would only list zeros), and the one
+        chosen."""
+        counts = self.counts("technology", lookup)
+        selected = self.selected("technology")
+        used = Technology.objects.filter(
+            Q(slug__in=[slug for slug, n in counts.items() if n]) | Q(slug=selected)
+        ).values_list("slug", "name")
+        options = [
+            FacetOption(slug, name, counts.get(slug, 0), slug == selected) for slug, name in used
+        ]
+        return Facet("technology", "Technology", options)
 
     def sort_order(self) -> str:
         """The order applied (the default when none or an unknown one was asked for)."""

@@ -146,16 +146,22 @@ class VisibleQuerySet(models.QuerySet):
     def public(self):
         return self.filter(visibility=Visibility.PUBLIC)
 
+    def own_records(self, user) -> Q | None:
+        """The records signed-in ``user`` sees whatever their visibility: their
+        partnership's. A subquery, not a join: one row per record, so counts and facets
+        need no DISTINCT."""
+        if not self.partnership_path:
+            return None
+        return Q(**{f"{self.partnership_path}__in": user.focal_points.values("partnership")})
+
     def visible_to(self, user):
         levels = visible_levels(user)
         if len(levels) == len(Visibility.values):
             return self.all()
         shown = Q(visibility__in=levels)
-        if self.partnership_path and is_signed_in(user):
-            # A subquery, not a join: one row per record, so counts and facets need no
-            # DISTINCT.
-            kept = user.focal_points.values("partnership")
-            shown |= Q(**{f"{self.partnership_path}__in": kept})
+        own = self.own_records(user) if is_signed_in(user) else None
+        if own is not None:
+            shown |= own
         return self.filter(shown)
 
     def editable_by(self, user):

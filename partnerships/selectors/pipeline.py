@@ -19,8 +19,8 @@ from decimal import Decimal
 from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
 from django.http import QueryDict
 
-from leadit.facets import Facet, FacetOption, choice_facet
-from tracker.models import Sector, Technology
+from leadit.facets import Facet, choice_facet
+from tracker.models import Sector
 
 from ..filters import PIPELINE_STAGES_APART, PipelineFilter
 from ..models import PipelineProject, PipelineStageChange, SupportOffer
@@ -157,20 +157,6 @@ def pipeline_list(*, data: QueryDict, user, with_figures: bool = True) -> Pipeli
     )
 
 
-def _technology_facet(filterset: PipelineFilter) -> Facet:
-    """The technologies some visible project uses (others would only list zeros)."""
-    counts = filterset.counts("technology", "technologies__slug")
-    selected = filterset.selected("technology")
-    used = Technology.objects.filter(
-        Q(slug__in=[slug for slug, n in counts.items() if n]) | Q(slug=selected)
-    ).values_list("slug", "name")
-    return Facet(
-        "technology",
-        "Technology",
-        [FacetOption(slug, name, counts.get(slug, 0), slug == selected) for slug, name in used],
-    )
-
-
 def _facets(filterset: PipelineFilter) -> list[Facet]:
     return [
         country_facet(filterset, filterset.counts("country", "partnership__country")),
@@ -181,7 +167,7 @@ def _facets(filterset: PipelineFilter) -> list[Facet]:
             filterset.counts("sector", "sector__slug"),
         ),
         choice_facet(filterset, "stage", Stage.choices, filterset.counts("stage")),
-        _technology_facet(filterset),
+        filterset.used_technology_facet("technologies__slug"),
     ]
 
 

@@ -4,8 +4,13 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from partnerships.models import Visibility, visible_levels
-from partnerships.models.common import demo_field, is_signed_in, visibility_field
+from partnerships.models import Visibility
+from partnerships.models.common import (
+    VisibleQuerySet,
+    demo_field,
+    is_signed_in,
+    visibility_field,
+)
 
 # Technology readiness levels as the IEA Clean Energy Technology Guide uses them (1 = basic
 # principles observed … 9 = commercial operation in the relevant environment).
@@ -46,25 +51,15 @@ def one_provider(name: str) -> models.CheckConstraint:
     )
 
 
-class MemberKeptQuerySet(models.QuerySet):
+class MemberKeptQuerySet(VisibleQuerySet):
     """Records with a ``visibility`` that a member's editors keep (through
-    ``member_path``); partner institutions' records are kept by the secretariat."""
+    ``member_path``) and see whatever their visibility; partner institutions' records are
+    kept by the secretariat."""
 
     member_path = "member"
 
-    def public(self):
-        return self.filter(visibility=Visibility.PUBLIC)
-
-    def visible_to(self, user):
-        levels = visible_levels(user)
-        if len(levels) == len(Visibility.values):
-            return self.all()
-        shown = Q(visibility__in=levels)
-        if is_signed_in(user):
-            # A member's editors see all of their own records, whatever the visibility; a
-            # subquery keeps one row per record, so counts and facets need no DISTINCT.
-            shown |= Q(**{f"{self.member_path}__in": user.member_roles.values("member")})
-        return self.filter(shown)
+    def own_records(self, user) -> Q:
+        return Q(**{f"{self.member_path}__in": user.member_roles.values("member")})
 
     def editable_by(self, user):
         """Staff: all; a member's editors: their member's records; anyone else: none."""
@@ -72,7 +67,7 @@ class MemberKeptQuerySet(models.QuerySet):
             return self.none()
         if user.is_staff:
             return self.all()
-        return self.filter(**{f"{self.member_path}__in": user.member_roles.values("member")})
+        return self.filter(self.own_records(user))
 
 
 __all__ = [

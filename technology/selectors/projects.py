@@ -161,7 +161,7 @@ def project_list(*, data: QueryDict, user) -> ProjectListing:
         projects=projects,
         facets=[
             status_facet,
-            _technology_facet(filterset),
+            filterset.used_technology_facet("technology__slug"),
             choice_facet(
                 filterset,
                 "sector",
@@ -172,20 +172,6 @@ def project_list(*, data: QueryDict, user) -> ProjectListing:
         ],
         statuses=status_facet.options,
         total=base.order_by().count(),
-    )
-
-
-def _technology_facet(filterset: ProjectFilter) -> Facet:
-    """The technologies some visible project develops (others would only list zeros)."""
-    counts = filterset.counts("technology", "technology__slug")
-    selected = filterset.selected("technology")
-    used = Technology.objects.filter(
-        Q(slug__in=[slug for slug, n in counts.items() if n]) | Q(slug=selected)
-    ).values_list("slug", "name")
-    return Facet(
-        "technology",
-        "Technology",
-        [FacetOption(slug, name, counts.get(slug, 0), slug == selected) for slug, name in used],
     )
 
 
