@@ -315,8 +315,7 @@ def test_a_publication_page_is_cached_and_an_edit_shows_at_once(client, django_a
 # --- every public page -----------------------------------------------------------------------
 
 OUR_PACKAGES = ("leadit", "tracker", "members", "partnerships", "technology", "summits")
-OUR_PACKAGES += ("workplan",)
-OUR_PACKAGES += ("publications", "bench")
+OUR_PACKAGES += ("workplan", "publications", "bench")
 
 # Public URLs that are not page-cached, and why.
 NOT_CACHED = {

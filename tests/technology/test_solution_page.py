@@ -199,10 +199,12 @@ def test_the_page_reads_as_many_queries_with_one_and_ten_of_everything(client, s
     url = solution.get_absolute_url()
     client.force_login(EditorFactory())
     few = _queries(client, url)
+    # One partnership for the new needs: a factory's next country could be the fixture's.
+    kenya = PartnershipFactory(country="KE", name="Kenya partnership")
     for n in range(9):
         PatentFamilyFactory(solution=solution)
         SolutionCountryFactory(solution=solution, country=COUNTRIES[n])
         solution.reference_plants.add(IndustrialProjectFactory())
-        RoadmapLeverFactory(description="More H2-DRI")
-        TechnologyNeedFactory(technologies=[solution.technology])
+        RoadmapLeverFactory(description="More H2-DRI", technologies=[solution.technology])
+        TechnologyNeedFactory(partnership=kenya, technologies=[solution.technology])
     assert _queries(client, url) == few
