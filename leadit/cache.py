@@ -32,8 +32,10 @@ import uuid
 import redis
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
+from django.core.handlers.wsgi import WSGIRequest
 from django.http import HttpRequest, HttpResponse
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, get_resolver, resolve
 from django.utils.cache import patch_vary_headers
 
 from .local_pages import LOCAL_PAGES, announce
@@ -179,8 +181,15 @@ def _invalidate_everything() -> None:
     invalidate(*sorted(NAMESPACES))
 
 
+def _generation_keys() -> list[tuple[str, str]]:
+    # Views declare their namespaces when the URLconf imports them, which Django does on its
+    # first request: the front (PageCacheFront) may ask for a page before that.
+    get_resolver().url_patterns  # noqa: B018 - imports the URLconf
+    return [(n, _generation_key(n)) for n in sorted(NAMESPACES)]
+
+
 LOCAL_PAGES.configure(
-    lambda: [(n, _generation_key(n)) for n in sorted(NAMESPACES)],
+    _generation_keys,
     on_reconnect=lambda: (replay_pending(), _invalidate_everything()),
 )
 
@@ -205,15 +214,18 @@ def _lookup(request: HttpRequest) -> HttpResponse | None:
 
 
 def _response(request: HttpRequest, stored: tuple) -> HttpResponse:
-    _namespace, _generation, compressed, headers = stored
-    if _accepts_gzip(request):
-        response = HttpResponse(compressed)
-        response["Content-Encoding"] = "gzip"
-    else:
-        response = HttpResponse(_decompressed(compressed))
+    body, headers = _body_and_headers(request, stored)
+    response = HttpResponse(body)
     for name, value in headers:
         response[name] = value
     return response
+
+
+def _body_and_headers(request: HttpRequest, stored: tuple) -> tuple[bytes, list]:
+    _namespace, _generation, compressed, headers = stored
+    if _accepts_gzip(request):
+        return compressed, [("Content-Encoding", "gzip"), *headers]
+    return _decompressed(compressed), headers
 
 
 # Issue 13: a client that does not take gzip (some HTTP libraries, feed readers, bots) made
@@ -230,11 +242,13 @@ def _decompressed(compressed: bytes) -> bytes:
 
 
 def _accepts_gzip(request: HttpRequest) -> bool:
-    return "gzip" in request.headers.get("Accept-Encoding", "")
+    return "gzip" in request.META.get("HTTP_ACCEPT_ENCODING", "")
 
 
 def _current_generation(request: HttpRequest, namespace: str) -> str:
-    generation = getattr(request, "_page_cache_generations", {}).get(_generation_key(namespace))
+    generation = getattr(request, "_page_cache_generations", {}).get(
+        _generation_key(namespace)
+    ) or LOCAL_PAGES.generation(namespace)
     if generation is None:
         generation = uuid.uuid4().hex
         pages = _pages_cache()
@@ -249,18 +263,32 @@ def _may_use_cache(request: HttpRequest) -> bool:
     return request.method == "GET"
 
 
-def cache_public_page(namespace: str, timeout: int = PAGE_TIMEOUT):
+def _one_off(request: HttpRequest, view) -> bool:
+    """Whether the address carries a query parameter the view does not read (a tracking
+    tag, ``?nocache=…``): such addresses are rarely asked for twice, so their pages are
+    neither looked up nor stored (the view's own fragments still serve them)."""
+    reads = getattr(view, "page_cache_reads", None)
+    return reads is not None and not reads.issuperset(request.GET.keys())
+
+
+def cache_public_page(namespace: str, timeout: int = PAGE_TIMEOUT, reads=None):
     """Cache a view's GET responses for anonymous visitors under ``namespace``.
 
     Signed-in users always get a fresh page (it shows their name and may show more), and a
     page that displayed a one-time message or handed out a CSRF token is never stored.
+    ``reads``, if given, names every query parameter the view reads: an address with any
+    other is not cached (see ``_one_off``).
     """
     NAMESPACES.add(namespace)
 
     def decorator(view):
         @functools.wraps(view)
         def wrapper(request, *args, **kwargs):
-            if not _may_use_cache(request) or request.user.is_authenticated:
+            if (
+                not _may_use_cache(request)
+                or request.user.is_authenticated
+                or _one_off(request, wrapper)
+            ):
                 return view(request, *args, **kwargs)
             try:
                 if not hasattr(request, "_page_cache_generations"):
@@ -279,6 +307,7 @@ def cache_public_page(namespace: str, timeout: int = PAGE_TIMEOUT):
 
         # Tells the middleware that this view's pages may be in the cache.
         wrapper.page_cache_namespace = namespace
+        wrapper.page_cache_reads = None if reads is None else frozenset(reads)
         return wrapper
 
     return decorator
@@ -291,7 +320,42 @@ def _cached_view(request: HttpRequest) -> bool:
         match = resolve(request.path_info, getattr(request, "urlconf", None))
     except Resolver404:
         return False
-    return hasattr(match.func, "page_cache_namespace")
+    return hasattr(match.func, "page_cache_namespace") and not _one_off(request, match.func)
+
+
+def _anonymous_get(request: HttpRequest) -> bool:
+    """Whether a cached page may answer this request, if there is one for its address."""
+    return (
+        _may_use_cache(request)
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        # Plain HTTP is redirected to HTTPS by the security middleware, not answered.
+        and (request.is_secure() or not settings.SECURE_SSL_REDIRECT)
+    )
+
+
+class PageCacheFront:
+    """The WSGI application in front of Django's (``leadit.wsgi``): answers a request from
+    this process's own copy of a current page (``leadit.local_pages``) without Django's
+    request handling (signals, URL resolving, response objects), which cost more than the
+    barest view; anything else (a page only Redis holds, a miss, a host not allowed) goes to
+    Django, where :class:`PageCacheMiddleware` decides as before. A page only ever gets into
+    the process's copy through that middleware, with every header the stack added."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        if environ.get("REQUEST_METHOD") == "GET":
+            request = WSGIRequest(environ)
+            try:
+                stored = LOCAL_PAGES.get(_page_key(request)) if _anonymous_get(request) else None
+            except DisallowedHost:
+                stored = None  # Django answers 400 and logs it
+            if stored is not None:
+                body, headers = _body_and_headers(request, stored)
+                start_response("200 OK", [*headers, ("Content-Length", str(len(body)))])
+                return [body]
+        return self.app(environ, start_response)
 
 
 class PageCacheMiddleware:
@@ -299,13 +363,7 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if (
-            _may_use_cache(request)
-            and settings.SESSION_COOKIE_NAME not in request.COOKIES
-            # Plain HTTP is redirected to HTTPS by the security middleware, not answered.
-            and (request.is_secure() or not settings.SECURE_SSL_REDIRECT)
-            and _cached_view(request)
-        ):
+        if _anonymous_get(request) and _cached_view(request):
             try:
                 cached = _lookup(request)
             except CACHE_DOWN:

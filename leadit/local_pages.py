@@ -97,6 +97,13 @@ class LocalPages:
             while self._bytes > MAX_BYTES and self._pages:
                 self._drop(next(iter(self._pages)))
 
+    def generation(self, namespace: str) -> str | None:
+        """``namespace``'s current generation, if this process is sure of it."""
+        if not self._started():
+            return None
+        with self._lock:
+            return self._generations.get(namespace) if self._in_sync else None
+
     def heard(self, namespace: str, generation: str) -> None:
         with self._lock:
             self._generations[namespace] = generation

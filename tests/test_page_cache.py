@@ -153,3 +153,60 @@ def test_clearing_the_cache_drops_this_process_copies_too(client):
     cache.clear()
 
     assert client.get("/t/counted/").content == b"rendered 2"
+
+
+def test_an_address_with_a_parameter_the_view_does_not_read_is_not_stored(client):
+    client.get("/t/paged/?page=2")
+    tagged = [client.get("/t/paged/?page=2&utm_source=newsletter").content for _ in range(2)]
+
+    # The page's own address is cached; a tracking tag makes an address of its own that is
+    # rendered each time (its fragments are what the view caches), and stores nothing.
+    assert client.get("/t/paged/?page=2").content == b"page 2 rendered 1"
+    assert tagged == [b"page 2 rendered 2", b"page 2 rendered 3"]
+    redis_client = cache._cache.get_client(write=True)
+    assert len(redis_client.keys("*pagecache:page:*")) == 1
+
+
+def _front_get(path: str, **headers) -> tuple[str, dict, bytes]:
+    """A GET through the portal's WSGI entry point (``leadit.wsgi``'s front and Django)."""
+    from django.core.wsgi import get_wsgi_application
+    from django.test import RequestFactory
+
+    from leadit.cache import PageCacheFront
+
+    environ = RequestFactory()._base_environ(PATH_INFO=path, **headers)
+    answer = {}
+
+    def start_response(status, response_headers, exc_info=None):
+        answer.update(status=status, headers=dict(response_headers))
+
+    body = PageCacheFront(get_wsgi_application())(environ, start_response)
+    content = b"".join(body)
+    getattr(body, "close", lambda: None)()
+    return answer["status"], answer["headers"], content
+
+
+def test_the_front_answers_from_the_process_copy_with_the_stored_headers(client):
+    client.get("/t/counted/")
+    assert _served_from_memory_soon(client, "/t/counted/", b"rendered 1")
+
+    status, headers, body = _front_get("/t/counted/", HTTP_ACCEPT_ENCODING="gzip")
+    plain = _front_get("/t/counted/")
+
+    assert status == "200 OK" and gzip.decompress(body) == b"rendered 1"
+    assert headers["Content-Encoding"] == "gzip"
+    assert headers["Content-Length"] == str(len(body))
+    assert "script-src 'self'" in headers["Content-Security-Policy"]
+    assert plain[2] == b"rendered 1" and "Content-Encoding" not in plain[1]
+    assert urls_cache.CALLS == ["/t/counted/"]
+
+
+def test_the_front_leaves_signed_in_visitors_and_unknown_hosts_to_django(client):
+    client.get("/t/counted/")
+    assert _served_from_memory_soon(client, "/t/counted/", b"rendered 1")
+
+    with_session = _front_get("/t/counted/", HTTP_COOKIE="sessionid=someone")
+    other_host = _front_get("/t/counted/", HTTP_HOST="attacker.example")
+
+    assert with_session[2] == b"rendered 1"  # Django's decorator: anonymous after all
+    assert other_host[0].startswith("400")

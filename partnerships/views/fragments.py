@@ -40,11 +40,17 @@ def audience(user) -> str | None:
     return "+".join(levels)
 
 
+def list_reads(filterset_class: type[PartnershipListFilter]) -> list[str]:
+    """The query parameters a list reads: its filters, in their declared order, and the
+    page (``cache_public_page(reads=…)``: other addresses are not stored as pages)."""
+    return [*filterset_class.Meta.fields, PAGE]
+
+
 def list_parameters(data: QueryDict, filterset_class: type[PartnershipListFilter]) -> QueryDict:
-    """The parameters of ``data`` the list reads (its filters, in their declared order, and
-    the page), without blank or unknown ones (tracking tags, ``nocache``)."""
+    """The parameters of ``data`` the list reads, without blank or unknown ones (tracking
+    tags, ``nocache``)."""
     query = QueryDict(mutable=True)
-    for name in [*filterset_class.Meta.fields, PAGE]:
+    for name in list_reads(filterset_class):
         values = data.getlist(name)
         if any(value.strip() for value in values):
             query.setlist(name, values)

@@ -17,7 +17,7 @@ from ..filters import NeedFilter
 from ..models import SupportRequest
 from ..selectors.needs import need_detail_queryset, needs_board, needs_last_updated
 from ..signals import PAGES_NAMESPACE
-from .fragments import cached_list_body
+from .fragments import cached_list_body, list_reads
 
 NEEDS_PER_PAGE = 25
 
@@ -46,7 +46,7 @@ NEED_COLUMNS = [
 ]
 
 
-@cache_public_page(PAGES_NAMESPACE)
+@cache_public_page(PAGES_NAMESPACE, reads=list_reads(NeedFilter))
 def need_list(request: HttpRequest) -> HttpResponse:
     body = cached_list_body(
         request,

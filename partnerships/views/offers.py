@@ -24,7 +24,7 @@ from ..selectors.offers import (
     shows_contacts,
 )
 from ..signals import PAGES_NAMESPACE
-from .fragments import cached_list_body
+from .fragments import cached_list_body, list_reads
 
 OFFERS_PER_PAGE = 25
 # Whether an offer is open today changes at midnight.
@@ -54,7 +54,7 @@ OFFER_COLUMNS = [
 ]
 
 
-@cache_public_page(PAGES_NAMESPACE, timeout=OFFER_PAGE_TIMEOUT)
+@cache_public_page(PAGES_NAMESPACE, timeout=OFFER_PAGE_TIMEOUT, reads=list_reads(OfferFilter))
 def offer_list_page(request: HttpRequest) -> HttpResponse:
     body = cached_list_body(
         request,

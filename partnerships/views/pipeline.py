@@ -26,7 +26,7 @@ from ..selectors.pipeline import (
     stage_gate,
 )
 from ..signals import PAGES_NAMESPACE
-from .fragments import cached_list_body
+from .fragments import cached_list_body, list_reads
 
 PROJECTS_PER_PAGE = 25
 MILLION = Decimal(1_000_000)
@@ -64,7 +64,7 @@ def funnel(stages: list[StageFigure]) -> dict:
     }
 
 
-@cache_public_page(PAGES_NAMESPACE)
+@cache_public_page(PAGES_NAMESPACE, reads=list_reads(PipelineFilter))
 def pipeline_list_page(request: HttpRequest) -> HttpResponse:
     body = cached_list_body(
         request,

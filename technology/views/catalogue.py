@@ -24,7 +24,7 @@ from django.utils.safestring import mark_safe
 from leadit.access import permitted_or_404
 from leadit.cache import cache_public_page, cached_fragment
 from partnerships.models import visible_levels
-from partnerships.views.fragments import list_parameters
+from partnerships.views.fragments import list_parameters, list_reads
 
 from ..exports import catalogue_download, catalogue_page_context
 from ..filters import SolutionFilter
@@ -92,7 +92,7 @@ def _catalogue_body(request: HttpRequest) -> dict:
     return cached_fragment(request, PAGES_NAMESPACE, key, render_body)
 
 
-@cache_public_page(PAGES_NAMESPACE)
+@cache_public_page(PAGES_NAMESPACE, reads=list_reads(SolutionFilter))
 def catalogue(request: HttpRequest) -> HttpResponse:
     return render(request, "technology/catalogue.html", _catalogue_body(request))
 

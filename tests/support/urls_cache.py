@@ -17,6 +17,12 @@ def counted(request):
     return HttpResponse(f"rendered {len(CALLS)}")
 
 
+@cache_public_page("demo", reads=["page"])
+def paged(request):
+    CALLS.append(request.get_full_path())
+    return HttpResponse(f"page {request.GET.get('page', '1')} rendered {len(CALLS)}")
+
+
 @cache_public_page("demo")
 def with_message(request):
     CALLS.append(request.get_full_path())
@@ -33,6 +39,7 @@ def with_form(request):
 urlpatterns = [
     *portal_urlpatterns,
     path("t/counted/", public(counted)),
+    path("t/paged/", public(paged)),
     path("t/message/", public(with_message)),
     path("t/form/", public(with_form)),
 ]
