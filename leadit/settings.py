@@ -242,6 +242,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "partnerships.send_secretariat_digest",
         "schedule": crontab(hour=6, minute=0, day_of_week="mon"),
     },
+    # Members who have not reported for a milestone yet, at its reminder steps (30 and 7
+    # days before by default): daily, and at most once per person and step.
+    "members-milestone-reminders": {
+        "task": "members.send_milestone_reminders",
+        "schedule": crontab(hour=7, minute=15),
+    },
     # Last month's technology needs that fit each member's solutions, to its editors.
     "technology-needs-digest": {
         "task": "technology.send_needs_digests",

@@ -12,6 +12,7 @@ import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from leadit.demo import demo_user_ensure
 from tracker.models import Sector
@@ -206,7 +207,9 @@ def _seed_frameworks() -> tuple[dict, dict]:
     for order, (category, text) in enumerate(COMMITMENTS, start=1):
         Commitment.objects.update_or_create(category=category, text=text, defaults={"order": order})
     milestones = {
-        name: Milestone.objects.update_or_create(name=name, defaults={"date": date})[0]
+        name: Milestone.objects.update_or_create(
+            name=name, defaults={"date": date, "slug": slugify(name)}
+        )[0]
         for name, date in MILESTONES
     }
     return pillars, milestones

@@ -2,6 +2,7 @@ import datetime
 
 import factory
 from django.utils import timezone
+from django.utils.text import slugify
 
 from members.models import (
     Commitment,
@@ -11,9 +12,12 @@ from members.models import (
     MemberCommitment,
     MembershipRole,
     Milestone,
+    MilestoneReminder,
+    MilestoneReminderStep,
     Pillar,
     PillarEngagement,
     ProgressUpdate,
+    ReportedCommitment,
 )
 from tests.factories.users import UserFactory
 from tracker.models import Sector
@@ -106,6 +110,7 @@ class MilestoneFactory(factory.django.DjangoModelFactory):
         model = Milestone
 
     name = factory.Sequence(lambda n: f"Milestone {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.name))
     date = datetime.date(2025, 11, 10)
 
 
@@ -134,3 +139,32 @@ class ImpactStoryFactory(factory.django.DjangoModelFactory):
     leadit_contribution = "LeadIT helped."
     date = datetime.date(2024, 5, 1)
     is_published = True
+
+
+class MilestoneReminderStepFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MilestoneReminderStep
+
+    milestone = factory.SubFactory(MilestoneFactory)
+    days_before = 30
+
+
+class MilestoneReminderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MilestoneReminder
+
+    milestone = factory.SubFactory(MilestoneFactory)
+    days_before = 30
+    user = factory.SubFactory(UserFactory)
+    sent_at = factory.LazyFunction(timezone.now)
+
+
+class ReportedCommitmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReportedCommitment
+
+    update = factory.SubFactory(PublishedUpdateFactory)
+    member_commitment = factory.SubFactory(
+        MemberCommitmentFactory, member=factory.SelfAttribute("..update.member")
+    )
+    status = "in_progress"
