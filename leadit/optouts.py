@@ -27,6 +27,7 @@ TOPIC_MAX_LENGTH = MailOptOut._meta.get_field("topic").max_length
 # An app sending a new kind of e-mail adds its topic here; an unknown topic still works.
 TOPIC_LABELS = {
     "technology-needs-digest": "the monthly digest of technology needs that fit your solutions",
+    "milestone-reminders": "the reminders to report your members' progress before a milestone",
 }
 
 

@@ -7,17 +7,22 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import format_html
 from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
 from leadit.invitation_admin import InvitationAdminMixin, InvitationStateFilter
 from leadit.spreadsheets import PortalImportExportMixin
 
-from . import services
+from . import reminders, services
 from .models import (
+    DEFAULT_REMINDER_DAYS,
     Commitment,
     Contact,
     ImpactStory,
@@ -26,6 +31,8 @@ from .models import (
     MemberCommitment,
     MembershipRole,
     Milestone,
+    MilestoneReminder,
+    MilestoneReminderStep,
     Pillar,
     PillarEngagement,
     ProgressUpdate,
@@ -225,11 +232,170 @@ class PillarEngagementAdmin(SimpleHistoryAdmin):
 # --- Progress and impact -------------------------------------------------------------------
 
 
+class MilestoneReminderStepFormSet(forms.BaseInlineFormSet):
+    """The step's own ``clean()`` refuses a new step on a past milestone, but only once the
+    milestone is saved; on the add page (a new milestone dated in the past) the same rule
+    is checked here, so nothing is written."""
+
+    def clean(self):
+        super().clean()
+        milestone = self.instance
+        if milestone.pk is not None or milestone.date is None:
+            return
+        if milestone.date >= timezone.localdate():
+            return
+        for form in self.forms:
+            if form.has_changed() and not self._should_delete_form(form):
+                form.add_error(
+                    None,
+                    f"{milestone.name or 'This milestone'} is on {milestone.date:%-d %B %Y}: "
+                    "no new reminder can be scheduled for a milestone that has passed.",
+                )
+
+
+class MilestoneReminderStepInline(admin.TabularInline):
+    """When the reminders go out. A new milestone left without steps gets the default
+    ones (30 and 7 days before) when it is saved, unless it is past."""
+
+    model = MilestoneReminderStep
+    formset = MilestoneReminderStepFormSet
+    extra = 0
+    fields = ["days_before", "send_on_display"]
+    readonly_fields = ["send_on_display"]
+    verbose_name = "reminder step"
+    verbose_name_plural = (
+        "reminder steps (left empty on a new milestone: "
+        + " and ".join(str(days) for days in DEFAULT_REMINDER_DAYS)
+        + " days before)"
+    )
+
+    @admin.display(description="goes out on")
+    def send_on_display(self, step):
+        return date_format(step.send_on, "j M Y") if step.pk else "—"
+
+
 @admin.register(Milestone)
 class MilestoneAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "date"]
+    list_display = ["name", "date", "reported", "reminded"]
     search_fields = ["name"]
     date_hierarchy = "date"
+    prepopulated_fields = {"slug": ["name"]}
+    fields = ["name", "slug", "date", "description"]
+    inlines = [MilestoneReminderStepInline]
+
+    def get_queryset(self, request):
+        # Both columns as subqueries: one query for the page, whatever its length.
+        reported = (
+            ProgressUpdate.objects.published()
+            .filter(milestone=OuterRef("pk"))
+            .order_by()
+            .values("milestone")
+            .annotate(n=Count("member", distinct=True))
+            .values("n")
+        )
+        reminded = (
+            MilestoneReminder.objects.filter(milestone=OuterRef("pk"), sent_at__isnull=False)
+            .order_by()
+            .values("milestone")
+            .annotate(n=Count("user", distinct=True))
+            .values("n")
+        )
+        # Not correlated: PostgreSQL counts the active members once for the whole page.
+        active = (
+            Member.objects.filter(status=Member.Status.ACTIVE)
+            .order_by()
+            .values("status")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                reported_count=Coalesce(Subquery(reported), 0),
+                reminded_count=Coalesce(Subquery(reminded), 0),
+                active_members=Coalesce(Subquery(active), 0),
+            )
+        )
+
+    @admin.display(description="reported (of active members)", ordering="reported_count")
+    def reported(self, milestone):
+        return f"{milestone.reported_count} / {milestone.active_members}"
+
+    @admin.display(description="reminded (people)", ordering="reminded_count")
+    def reminded(self, milestone):
+        url = reverse("admin:members_milestonereminder_changelist")
+        return format_html(
+            '<a href="{}?milestone__id__exact={}">{}</a>',
+            url,
+            milestone.pk,
+            milestone.reminded_count,
+        )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if not change:
+            created = reminders.milestone_default_steps_create(milestone=form.instance)
+            if created:
+                self.message_user(
+                    request,
+                    "Reminders will go out "
+                    + " and ".join(str(days) for days in DEFAULT_REMINDER_DAYS)
+                    + " days before the milestone to members that have not reported.",
+                    messages.INFO,
+                )
+
+
+class RemindedMembersFilter(admin.SimpleListFilter):
+    title = "sent"
+    parameter_name = "sent"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Sent"), ("no", "Not sent (failed or waiting)")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(sent_at__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(sent_at__isnull=True)
+        return queryset
+
+
+@admin.register(MilestoneReminder)
+class MilestoneReminderAdmin(admin.ModelAdmin):
+    """Who was reminded of which milestone, at which step, and when: written by the daily
+    job only (``members.reminders``), so read-only here."""
+
+    list_display = [
+        "milestone",
+        "days_before",
+        "user",
+        "members_display",
+        "created_at",
+        "sent_at",
+    ]
+    list_filter = ["milestone", "days_before", RemindedMembersFilter]
+    list_select_related = ["milestone", "user"]
+    search_fields = ["user__email"]
+    date_hierarchy = "created_at"
+    fields = list_display
+    readonly_fields = list_display
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("members")
+
+    @admin.display(description="members")
+    def members_display(self, reminder):
+        return ", ".join(sorted(member.name for member in reminder.members.all()))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class HideReasonForm(forms.Form):

@@ -8,6 +8,7 @@ from leadit.jobs import background_job
 from leadit.mail import TRANSIENT_MAIL_ERRORS, secretariat_addresses
 from leadit.validators import email_subject
 
+from . import tasks_reminders  # noqa: F401 - autodiscovery imports only tasks.py
 from .models import ProgressUpdate
 
 logger = logging.getLogger(__name__)
