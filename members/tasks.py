@@ -8,7 +8,10 @@ from leadit.jobs import background_job
 from leadit.mail import TRANSIENT_MAIL_ERRORS, secretariat_addresses
 from leadit.validators import email_subject
 
-from . import tasks_reminders  # noqa: F401 - autodiscovery imports only tasks.py
+from . import (
+    tasks_milestones,  # noqa: F401 - found by autodiscovery through this module
+    tasks_reminders,  # noqa: F401 - autodiscovery imports only tasks.py
+)
 from .models import ProgressUpdate
 
 logger = logging.getLogger(__name__)
