@@ -1,21 +1,28 @@
 """Forms of the member self-service pages. None of them lets a user choose the member:
 the view takes it from the URL (through ``Member.objects.editable_by``)."""
 
+from dataclasses import dataclass
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
+from django.db.models import Q
+from django.forms.boundfield import BoundField, BoundWidget
 
 from leadit.validators import SingleLineFieldsMixin
 
 from .models import (
+    Commitment,
     ImpactStory,
     Member,
     MemberCommitment,
     Milestone,
+    Pillar,
     PillarEngagement,
     ProgressUpdate,
 )
+from .selectors import COMMITMENT_CATEGORY_ORDER
 
 MARKDOWN_HELP = (
     "Markdown: **bold**, *italic*, [a link](https://example.org), a blank line between "
@@ -172,12 +179,66 @@ class PillarEngagementForm(SingleLineFieldsMixin, forms.Form):
         return cleaned
 
 
+# The statuses an update may report: what the member says, never "not reported".
+REPORTED_STATUS_CHOICES = [
+    (status.value, status.label)
+    for status in MemberCommitment.Status
+    if status != MemberCommitment.Status.NOT_REPORTED
+]
+
+
+@dataclass(frozen=True)
+class ReportedCommitmentRow:
+    """One of the member's commitments in the update form: its "reports on this" checkbox
+    and the status to report."""
+
+    member_commitment: MemberCommitment
+    checkbox: BoundWidget
+    status: BoundField
+
+
+@dataclass(frozen=True)
+class ReportedCommitmentGroup:
+    label: str
+    rows: list[ReportedCommitmentRow]
+
+
 class ProgressUpdateForm(SingleLineFieldsMixin, forms.ModelForm):
+    """A progress update, the pillars it reports on and the member's commitments it reports
+    on, each with the status reported.
+
+    ``commitments`` offers only ``member``'s own commitments: a forged id (another
+    member's) is an invalid choice, so nothing is saved. Each commitment has a status
+    field ``commitment-<id>-status``, required when the commitment is ticked."""
+
     milestone = forms.ModelChoiceField(
         queryset=Milestone.objects.order_by("-date"),
         required=False,
         empty_label="No milestone",
         help_text="The COP or summit this update reports on, if any.",
+    )
+    pillars = forms.ModelMultipleChoiceField(
+        queryset=Pillar.objects.order_by("number"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Pillars it reports on",
+        error_messages={
+            "invalid_choice": "Pillar %(value)s does not exist: choose among the pillars listed.",
+            "invalid_pk_value": "“%(pk)s” is not a pillar: choose among the pillars listed.",
+        },
+    )
+    commitments = forms.ModelMultipleChoiceField(
+        queryset=MemberCommitment.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Commitments it reports on",
+        error_messages={
+            "invalid_choice": (
+                "Commitment %(value)s is not one of your organisation's commitments: an "
+                "update reports only on its own member's commitments."
+            ),
+            "invalid_pk_value": "“%(pk)s” is not one of your organisation's commitments.",
+        },
     )
 
     class Meta:
@@ -186,6 +247,88 @@ class ProgressUpdateForm(SingleLineFieldsMixin, forms.ModelForm):
         labels = {"body": "Update"}
         help_texts = {"body": MARKDOWN_HELP}
         widgets = {"body": forms.Textarea(attrs={"rows": 14})}
+
+    def __init__(self, *args, member: Member, **kwargs):
+        self.member = member
+        super().__init__(*args, **kwargs)
+        update = self.instance if self.instance.pk else None
+        # The member's active commitments, and any this update already reports on (a
+        # commitment retired from the catalogue since keeps its report).
+        offered = Q(commitment__is_active=True)
+        if update is not None:
+            offered |= Q(reports__update=update)
+        self.member_commitments = list(
+            MemberCommitment.objects.filter(offered, member=member)
+            .select_related("commitment")
+            .distinct()
+            .order_by(COMMITMENT_CATEGORY_ORDER, "commitment__order", "commitment__pk")
+        )
+        self.fields["commitments"].queryset = MemberCommitment.objects.filter(
+            member=member, pk__in=[row.pk for row in self.member_commitments]
+        )
+        reported = {}
+        if update is not None:
+            reported = dict(update.reported_commitments.values_list("member_commitment", "status"))
+            self.initial.setdefault("pillars", list(update.pillars.values_list("pk", flat=True)))
+            self.initial.setdefault("commitments", list(reported))
+        for row in self.member_commitments:
+            current = row.status if row.status != MemberCommitment.Status.NOT_REPORTED else ""
+            self.fields[self._status_name(row)] = forms.ChoiceField(
+                label="Status to report",
+                choices=[("", "Choose a status")] + REPORTED_STATUS_CHOICES,
+                required=False,
+                initial=reported.get(row.pk, current),
+                error_messages={
+                    "invalid_choice": "Choose not started, in progress or met.",
+                },
+            )
+
+    @staticmethod
+    def _status_name(member_commitment: MemberCommitment) -> str:
+        return f"commitment-{member_commitment.pk}-status"
+
+    def clean(self):
+        cleaned = super().clean()
+        for member_commitment in cleaned.get("commitments") or []:
+            name = self._status_name(member_commitment)
+            if name in self.errors:
+                continue
+            if not cleaned.get(name):
+                self.add_error(
+                    name, "Choose the status to report for this commitment, or untick it."
+                )
+        return cleaned
+
+    @property
+    def reported(self) -> dict[MemberCommitment, str]:
+        """The commitments ticked, each with its status (after ``is_valid()``)."""
+        return {
+            member_commitment: self.cleaned_data[self._status_name(member_commitment)]
+            for member_commitment in self.cleaned_data.get("commitments") or []
+        }
+
+    def commitment_groups(self) -> list[ReportedCommitmentGroup]:
+        """The member's commitments, Support / Engage / Promote, for the template."""
+        checkboxes = {
+            int(str(widget.data["value"])): widget for widget in self["commitments"].subwidgets
+        }
+        rows = [
+            ReportedCommitmentRow(
+                member_commitment=row,
+                checkbox=checkboxes[row.pk],
+                status=self[self._status_name(row)],
+            )
+            for row in self.member_commitments
+            if row.pk in checkboxes
+        ]
+        return [
+            ReportedCommitmentGroup(
+                label=label,
+                rows=[r for r in rows if r.member_commitment.commitment.category == value],
+            )
+            for value, label in Commitment.Category.choices
+            if any(r.member_commitment.commitment.category == value for r in rows)
+        ]
 
 
 class ImpactStoryForm(SingleLineFieldsMixin, forms.ModelForm):

@@ -22,8 +22,11 @@ from .models import (
     Contact,
     Member,
     MemberCommitment,
+    Milestone,
     Pillar,
     PillarEngagement,
+    ProgressUpdate,
+    ReportedCommitment,
 )
 
 # --- The public directory: /members/ ------------------------------------------------------
@@ -140,13 +143,20 @@ def _directory_facets(filterset: MemberFilter) -> list[Facet]:
 
 # --- One member's public profile: /members/<slug>/ ----------------------------------------
 
-COMMITMENT_CATEGORY_ORDER = Case(
-    *(
-        When(commitment__category=value, then=Value(index))
-        for index, value in enumerate(Commitment.Category.values)
-    ),
-    output_field=IntegerField(),
-)
+
+def _category_order(path: str) -> Case:
+    """Support, engage, promote: the catalogue's order of categories, not the alphabet."""
+    return Case(
+        *(
+            When(**{path: value}, then=Value(index))
+            for index, value in enumerate(Commitment.Category.values)
+        ),
+        output_field=IntegerField(),
+    )
+
+
+COMMITMENT_CATEGORY_ORDER = _category_order("commitment__category")
+REPORTED_CATEGORY_ORDER = _category_order("member_commitment__commitment__category")
 
 
 @dataclass(frozen=True)
@@ -164,7 +174,11 @@ def member_profile_load(*, member: Member) -> Member:
     - ``commitment_groups``: ``CommitmentGroup`` list, Support / Engage / Promote, each with
       the member's commitments (active catalogue entries only);
     - ``profile_engagements``: pillar engagements, by pillar number;
-    - ``public_updates``: published progress updates, newest first (never drafts or hidden);
+    - ``public_updates``: published progress updates, newest first (never drafts or hidden),
+      each with ``pillars`` and ``reported_commitments`` (with their commitments) loaded;
+    - ``update_groups``: those updates grouped by milestone (``updates_by_milestone``);
+    - each commitment's ``latest_report``: the ``ReportedCommitment`` of the latest
+      published update that reported on it, or None (shown as "Not reported");
     - ``public_stories``: published impact stories, newest first;
     - ``public_contact``: the primary contact if ``contact_details_public``, else None;
     - ``country_roadmaps``: a country member's national roadmaps in the Tracker;
@@ -193,8 +207,25 @@ def member_profile_load(*, member: Member) -> Member:
     member.public_updates = list(
         member.progress_updates.published()
         .select_related("milestone")
+        .prefetch_related(
+            Prefetch("pillars", queryset=Pillar.objects.order_by("number")),
+            Prefetch(
+                "reported_commitments",
+                queryset=ReportedCommitment.objects.select_related(
+                    "member_commitment__commitment"
+                ).order_by(
+                    REPORTED_CATEGORY_ORDER,
+                    "member_commitment__commitment__order",
+                    "member_commitment__commitment__pk",
+                ),
+            ),
+        )
         .order_by("-published_at", "-pk")
     )
+    member.update_groups = updates_by_milestone(member.public_updates)
+    latest = latest_reports(member.public_updates)
+    for commitment in commitments:
+        commitment.latest_report = latest.get(commitment.pk)
     member.public_stories = list(
         member.impact_stories.filter(is_published=True).order_by("-date", "-pk")
     )
@@ -226,3 +257,51 @@ def member_public_profile(*, slug: str) -> Member | None:
     (unknown slug, or a prospective member)."""
     member = Member.objects.public().filter(slug=slug).first()
     return member_profile_load(member=member) if member else None
+
+
+# --- A member's progress updates, by milestone ---------------------------------------------
+
+NOT_TIED_TO_A_MILESTONE = "Not tied to a milestone"
+
+
+@dataclass(frozen=True)
+class MilestoneUpdates:
+    milestone: Milestone | None  # None: the updates tied to no milestone
+    label: str
+    updates: list[ProgressUpdate]
+
+
+def updates_by_milestone(updates: list[ProgressUpdate]) -> list[MilestoneUpdates]:
+    """``updates`` (milestones loaded) grouped by milestone, the newest milestone first,
+    each group in the order given; the updates tied to no milestone last, in a group of
+    their own. No query."""
+    groups: dict[int | None, list[ProgressUpdate]] = {}
+    milestones: dict[int, Milestone] = {}
+    for update in updates:
+        groups.setdefault(update.milestone_id, []).append(update)
+        if update.milestone_id is not None:
+            milestones[update.milestone_id] = update.milestone
+    ordered = sorted(milestones.values(), key=lambda m: (m.date, m.name), reverse=True)
+    result = [MilestoneUpdates(m, m.name, groups[m.pk]) for m in ordered]
+    if None in groups:
+        result.append(MilestoneUpdates(None, NOT_TIED_TO_A_MILESTONE, groups[None]))
+    return result
+
+
+def latest_reports(updates: list[ProgressUpdate]) -> dict[int, ReportedCommitment]:
+    """For each member commitment reported on in ``updates`` (published ones, their
+    ``reported_commitments`` prefetched), the report of the latest update: by id of the
+    member commitment. No query."""
+    latest: dict[int, ReportedCommitment] = {}
+    for update in sorted(updates, key=lambda u: (u.published_at, u.pk), reverse=True):
+        if update.status != ProgressUpdate.Status.PUBLISHED:
+            continue
+        for report in update.reported_commitments.all():
+            report.update = update  # the page says when and in which update
+            latest.setdefault(report.member_commitment_id, report)
+    return latest
+
+
+def milestone_by_slug(*, slug: str) -> Milestone | None:
+    """The milestone with this slug, or None (an unknown or empty slug)."""
+    return Milestone.objects.filter(slug=slug).first() if slug else None

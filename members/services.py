@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.db.models.fields.files import FieldFile
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -30,6 +31,7 @@ from .models import (
     Pillar,
     PillarEngagement,
     ProgressUpdate,
+    ReportedCommitment,
 )
 
 logger = logging.getLogger(__name__)
@@ -119,7 +121,9 @@ def member_commitments_ensure(*, member: Member) -> list[MemberCommitment]:
 
 
 def progress_update_publish(*, update: ProgressUpdate, by) -> ProgressUpdate:
-    """Publish a draft (or a withdrawn update) and tell the secretariat by e-mail."""
+    """Publish a draft (or a withdrawn update) and tell the secretariat by e-mail. The
+    statuses it reports become its commitments' statuses, changed by ``by`` (see
+    ``reported_commitment_statuses_apply``)."""
     if update.status == ProgressUpdate.Status.HIDDEN:
         raise ValidationError(
             "The secretariat has hidden this update; edit it and ask them to review it."
@@ -129,6 +133,9 @@ def progress_update_publish(*, update: ProgressUpdate, by) -> ProgressUpdate:
         update.published_at = update.published_at or timezone.now()
         update.full_clean()
         update.save(update_fields=["status", "published_at", "updated_at"])
+        # A draft's reported statuses wait on its ReportedCommitment rows: publishing is
+        # when they become the commitments' statuses.
+        reported_commitment_statuses_apply(update=update, by=by)
         from .tasks import notify_secretariat_of_progress_update
 
         job_enqueue(
@@ -247,9 +254,22 @@ def progress_update_save(
     milestone: Milestone | None,
     body: str,
     author,
+    pillars: Iterable[Pillar] | None = None,
+    reported: Mapping[MemberCommitment, str] | None = None,
 ) -> ProgressUpdate:
     """A new draft of ``member`` (``update`` None, written by ``author``), or an edit of one
     of its updates that keeps its status: published stays published, hidden stays hidden.
+
+    ``pillars``: the pillars it reports on; ``reported``: the member's commitments it
+    reports on, each with the status reported (not started, in progress or met). None
+    leaves what the update names as it is. A commitment of another member, or a status
+    that is not one of those three, is refused before anything is written.
+
+    The reported statuses are kept on the update's ``ReportedCommitment`` rows. They
+    become the commitments' own statuses (changed by ``author``, the user saving, with
+    history) only once the update is published: at once for a published update (the
+    statuses this save changes), at ``progress_update_publish`` for a draft. A hidden
+    update changes no commitment.
 
     A hidden update that is changed is marked "edited since hidden" and the secretariat is
     told (a background job), so that someone reviews it."""
@@ -257,6 +277,10 @@ def progress_update_save(
         update = ProgressUpdate(member=member, author=author, status=ProgressUpdate.Status.DRAFT)
     elif update.member_id != member.pk:
         raise ValidationError("An update of another member cannot be changed here.")
+    pillars = None if pillars is None else set(pillars)
+    reported = None if reported is None else dict(reported)
+    if reported is not None:
+        _reported_commitments_check(member=member, reported=reported)
     # Compared with what is stored: a ModelForm has already put the new values on ``update``.
     stored = (
         ProgressUpdate.objects.filter(pk=update.pk)
@@ -266,6 +290,16 @@ def progress_update_save(
         else None
     )
     changed = stored != (title, milestone.pk if milestone else None, body)
+    stored_pillars = set(update.pillars.values_list("pk", flat=True)) if update.pk else set()
+    stored_reported = (
+        dict(update.reported_commitments.values_list("member_commitment", "status"))
+        if update.pk
+        else {}
+    )
+    if pillars is not None and {p.pk for p in pillars} != stored_pillars:
+        changed = True
+    if reported is not None and {mc.pk: st for mc, st in reported.items()} != stored_reported:
+        changed = True
     update.title = title
     update.milestone = milestone
     update.body = body
@@ -277,6 +311,14 @@ def progress_update_save(
     update.full_clean()
     with transaction.atomic():
         update.save()
+        if pillars is not None:
+            update.pillars.set(pillars)
+        if reported is not None:
+            touched = _reported_commitments_write(
+                update=update, reported=reported, stored=stored_reported
+            )
+            if update.status == ProgressUpdate.Status.PUBLISHED:
+                reported_commitment_statuses_apply(update=update, by=author, only=touched)
         if edited_while_hidden:
             from .tasks import notify_secretariat_of_hidden_update_edit
 
@@ -290,6 +332,100 @@ def progress_update_save(
                 edited_at=update.edited_since_hidden_at.isoformat(),
             )
     return update
+
+
+REPORTABLE_STATUSES = frozenset(MemberCommitment.Status.values) - {
+    MemberCommitment.Status.NOT_REPORTED
+}
+
+
+def _reported_commitments_check(
+    *, member: Member, reported: Mapping[MemberCommitment, str]
+) -> None:
+    """Refuse a commitment of another member or a status an update cannot report."""
+    errors = []
+    for member_commitment, status in reported.items():
+        if member_commitment.member_id != member.pk:
+            errors.append(
+                f"Commitment {member_commitment.pk} is not one of {member}'s commitments: an "
+                "update reports only on its own member's commitments."
+            )
+        elif status not in REPORTABLE_STATUSES:
+            errors.append(
+                f"“{status}” is not a status an update can report for "
+                f"“{member_commitment.commitment}”: not started, in progress or met."
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _reported_commitments_write(
+    *, update: ProgressUpdate, reported: Mapping[MemberCommitment, str], stored: Mapping[int, str]
+) -> set[int]:
+    """Make the update's ReportedCommitment rows say ``reported``: rows are changed in
+    place (so their history reads as changes), added and removed. Returns the ids of the
+    member commitments whose reported status is new or changed."""
+    wanted = {mc.pk: status for mc, status in reported.items()}
+    removed = set(stored) - set(wanted)
+    if removed:
+        for row in update.reported_commitments.filter(member_commitment__in=removed):
+            row.delete()  # one by one: each removal is in the rows' history
+    touched = set()
+    rows = {row.member_commitment_id: row for row in update.reported_commitments.all()}
+    for pk, status in wanted.items():
+        row = rows.get(pk)
+        if row is None:
+            row = ReportedCommitment(update=update, member_commitment_id=pk, status=status)
+        elif row.status == status:
+            continue
+        row.status = status
+        row.full_clean(validate_unique=False)
+        row.save()
+        touched.add(pk)
+    return touched
+
+
+def reported_commitment_statuses_apply(
+    *, update: ProgressUpdate, by, only: Iterable[int] | None = None
+) -> list[MemberCommitment]:
+    """Set the status of each commitment a published ``update`` reports on (or of those
+    whose ids are in ``only``) to the status it reported, marked as changed by ``by``;
+    the commitment's history keeps the change. Returns the commitments changed.
+
+    A commitment keeps its status when a *later* published update also reports on it:
+    publishing or editing an older update does not undo a newer report. A status already
+    equal is left alone (no empty history entry). Drafts and hidden updates change
+    nothing."""
+    if update.status != ProgressUpdate.Status.PUBLISHED:
+        return []
+    rows = update.reported_commitments.select_related("member_commitment")
+    if only is not None:
+        rows = rows.filter(member_commitment__in=list(only))
+    rows = list(rows)
+    newer = set(
+        ReportedCommitment.objects.filter(
+            member_commitment__in=[row.member_commitment_id for row in rows],
+            update__status=ProgressUpdate.Status.PUBLISHED,
+        )
+        .exclude(update=update)
+        .filter(
+            Q(update__published_at__gt=update.published_at)
+            | Q(update__published_at=update.published_at, update__pk__gt=update.pk)
+        )
+        .values_list("member_commitment", flat=True)
+    )
+    changed = []
+    with transaction.atomic():
+        for row in rows:
+            member_commitment = row.member_commitment
+            if member_commitment.pk in newer or member_commitment.status == row.status:
+                continue
+            member_commitment.status = row.status
+            member_commitment.updated_by = by
+            member_commitment.full_clean()
+            member_commitment.save()
+            changed.append(member_commitment)
+    return changed
 
 
 def impact_story_save(

@@ -24,7 +24,7 @@ from ..forms import (
     ProgressUpdateForm,
 )
 from ..models import ImpactStory, Member, Pillar, ProgressUpdate
-from ..selectors import member_profile_load
+from ..selectors import member_profile_load, milestone_by_slug
 from ..self_service import (
     member_history,
     members_with_progress,
@@ -218,8 +218,10 @@ def pillars(request, slug):
 def update_form(request, slug, pk=None):
     member = _member_for(request, slug)
     update = _update_for(request, member, pk) if pk is not None else None
+    # Every active commitment has a row to report on (as on the commitments page).
+    services.member_commitments_ensure(member=member)
     if request.method == "POST":
-        form = ProgressUpdateForm(request.POST, instance=update)
+        form = ProgressUpdateForm(request.POST, instance=update, member=member)
         publish = request.POST.get("action") == "publish"
         if form.is_valid():
             try:
@@ -231,6 +233,8 @@ def update_form(request, slug, pk=None):
                         milestone=form.cleaned_data["milestone"],
                         body=form.cleaned_data["body"],
                         author=request.user,
+                        pillars=form.cleaned_data["pillars"],
+                        reported=form.reported,
                     )
                     # Only a draft is published from here: a hidden update waits for
                     # the secretariat's review, a published one stays published.
@@ -243,7 +247,14 @@ def update_form(request, slug, pk=None):
                 messages.success(request, _saved_message(update, published_now=publish))
                 return redirect(_edit_home(member))
     else:
-        form = ProgressUpdateForm(instance=update)
+        initial = {}
+        if update is None:
+            # Reminder e-mails link to …/updates/new/?milestone=<slug>; an unknown slug
+            # is ignored (the form opens without a milestone).
+            milestone = milestone_by_slug(slug=request.GET.get("milestone", ""))
+            if milestone is not None:
+                initial["milestone"] = milestone
+        form = ProgressUpdateForm(instance=update, member=member, initial=initial)
     return _edit_page(request, "update_form", member, update=update, form=form)
 
 
