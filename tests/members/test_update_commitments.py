@@ -380,3 +380,31 @@ def test_member_page_query_count_does_not_grow_with_the_updates(client, django_a
     with django_assert_num_queries(len(few.captured_queries)):
         html = page_html(client, reverse("members:detail", kwargs={"slug": "many"}))
     assert html.count('<li class="timeline__item">') == 30
+
+
+def test_hidden_update_changes_no_commitment_and_a_new_report_is_an_edit_to_review(
+    editor, member, commitments, django_capture_on_commit_callbacks
+):
+    hidden = ProgressUpdateFactory(
+        member=member,
+        status=ProgressUpdate.Status.HIDDEN,
+        hidden_reason="Off topic",
+        published_at=datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC),
+    )
+
+    with django_capture_on_commit_callbacks(execute=False):
+        services.progress_update_save(
+            member=member,
+            update=hidden,
+            title=hidden.title,
+            milestone=None,
+            body=hidden.body,
+            author=editor,
+            reported={commitments["support"]: "met"},
+        )
+
+    hidden.refresh_from_db()
+    assert hidden.status == ProgressUpdate.Status.HIDDEN
+    assert hidden.edited_since_hidden_at is not None  # the secretariat reviews it
+    commitments["support"].refresh_from_db()
+    assert commitments["support"].status == MemberCommitment.Status.NOT_REPORTED
