@@ -116,6 +116,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "leadit.context_processors.portal",
             ],
+            # ``{% url %}`` without arguments reversed once per process (the layout's links).
+            "builtins": ["leadit.templatetags.plain_urls"],
         },
     },
 ]
