@@ -186,23 +186,27 @@ def test_profile_shows_published_updates_newest_first_as_a_timeline(client):
     PublishedUpdateFactory(
         member=member,
         title="Our COP28 report",
-        milestone=MilestoneFactory(name="COP28 Dubai 2023"),
+        milestone=MilestoneFactory(name="COP28 Dubai 2023", date=datetime.date(2023, 11, 30)),
         published_at=datetime.datetime(2023, 12, 1, 12, tzinfo=datetime.UTC),
         body="We *cut* emissions.",
     )
     PublishedUpdateFactory(
         member=member,
         title="Our COP29 report",
-        milestone=MilestoneFactory(name="COP29 Baku 2024"),
+        milestone=MilestoneFactory(name="COP29 Baku 2024", date=datetime.date(2024, 11, 11)),
         published_at=datetime.datetime(2024, 11, 12, 12, tzinfo=datetime.UTC),
     )
 
     html = page_html(client, "/members/sweden/")
 
     text = page_text(html)
+    # Grouped by milestone, the newest first.
     assert (
-        "Our COP29 report COP29 Baku 2024 · Published 12 November 2024 We did things. "
-        "Our COP28 report COP28 Dubai 2023 · Published 1 December 2023 We cut emissions."
+        "Progress updates "
+        "COP29 Baku 2024 ( 11 November 2024 ) Our COP29 report Published 12 November 2024 "
+        "We did things. "
+        "COP28 Dubai 2023 ( 30 November 2023 ) Our COP28 report Published 1 December 2023 "
+        "We cut emissions."
     ) in text
     assert "We <em>cut</em> emissions." in html
     assert '<ol class="timeline">' in html
