@@ -6,6 +6,12 @@ own words; the COPs' opening dates as milestones; the real members below, with o
 public record about them. Everything a member "says" (commitment statuses, evidence,
 progress updates, impact stories, pillar engagement) belongs to clearly fictional companies
 flagged ``is_demo`` and labelled "Demo record (invented)" wherever they appear.
+
+Milestone reporting: each milestone gets a generic "what is due" text, labelled as demo
+text, and the future ones the default reminder steps (30 and 7 days before). The invented
+companies' published updates name pillars and commitments with a reported status, and each
+such commitment's status is the latest one reported; at COP30 and COP31 some invented
+companies reported and some did not, so the milestone report shows both.
 """
 
 import datetime
@@ -18,15 +24,18 @@ from leadit.demo import demo_user_ensure
 from tracker.models import Sector
 
 from .models import (
+    DEFAULT_REMINDER_DAYS,
     Commitment,
     ImpactStory,
     Member,
     MemberCommitment,
     MembershipRole,
     Milestone,
+    MilestoneReminderStep,
     Pillar,
     PillarEngagement,
     ProgressUpdate,
+    ReportedCommitment,
 )
 from .services import member_commitments_ensure
 
@@ -77,6 +86,16 @@ MILESTONES = [
     ("COP31 Antalya 2026", datetime.date(2026, 11, 9)),
     ("COP32 Addis Ababa 2027 (date provisional)", datetime.date(2027, 11, 8)),
 ]
+# What members are asked to report, the same for every milestone: the secretariat writes
+# its own ask per milestone; this one says it is the demo's.
+MILESTONE_DUE = (
+    "*Generic demo text: the secretariat writes what is due for each milestone.*\n\n"
+    "For {name}, please publish a short progress update on the portal:\n\n"
+    "- which of your LeadIT commitments moved since the last milestone, and their status "
+    "(met, in progress, not started);\n"
+    "- the pillars you worked in;\n"
+    "- a link to evidence where there is one."
+)
 
 # --- Real members: facts of public record only -------------------------------------------
 #
@@ -185,13 +204,15 @@ def seed_demo() -> list:
     ).delete()
     sectors = {s.slug: s for s in Sector.objects.all()}
     _seed_real_members(sectors)
-    northwind, contoso = _seed_demo_companies(sectors)[:2]
-    _seed_engagements(northwind, contoso, pillars)
+    companies = {member.slug: member for member in _seed_demo_companies(sectors)}
+    northwind = companies["northwind-steel-demo"]
+    _seed_engagements(companies, pillars)
     editor, password = demo_user_ensure(
         email=DEMO_EDITOR_EMAIL, first_name="Demo", last_name="Editor"
     )
     MembershipRole.objects.get_or_create(user=editor, member=northwind)
     _seed_demo_progress(northwind, editor, milestones)
+    _seed_demo_reports(companies, editor, milestones, pillars)
     return [(editor, password)]
 
 
@@ -212,7 +233,21 @@ def _seed_frameworks() -> tuple[dict, dict]:
         )[0]
         for name, date in MILESTONES
     }
+    _seed_milestone_reporting(milestones.values())
     return pillars, milestones
+
+
+def _seed_milestone_reporting(milestones) -> None:
+    """What is due for each milestone (unless the secretariat wrote its own) and, for the
+    milestones still to come, the default reminder steps (unless it set its own)."""
+    today = timezone.localdate()
+    for milestone in milestones:
+        if not milestone.description:
+            milestone.description = MILESTONE_DUE.format(name=milestone.name)
+            milestone.save(update_fields=["description"])
+        if milestone.date > today and not milestone.reminder_steps.exists():
+            for days in DEFAULT_REMINDER_DAYS:
+                MilestoneReminderStep.objects.create(milestone=milestone, days_before=days)
 
 
 def _member_ensure(*, slug: str, defaults: dict, sectors: list | None = None) -> Member:
@@ -271,16 +306,21 @@ def _seed_demo_companies(sectors: dict) -> list[Member]:
     ]
 
 
-def _seed_engagements(northwind: Member, contoso: Member, pillars: dict) -> None:
+ENGAGEMENTS = [
+    ("northwind-steel-demo", 1, PillarEngagement.Role.PARTICIPANT),
+    ("northwind-steel-demo", 2, PillarEngagement.Role.LEAD),
+    ("contoso-cement-demo", 3, PillarEngagement.Role.PARTICIPANT),
+    ("fabrikam-aluminium-demo", 2, PillarEngagement.Role.PARTICIPANT),
+    ("litware-chemicals-demo", 1, PillarEngagement.Role.PARTICIPANT),
+]
+
+
+def _seed_engagements(companies: dict[str, Member], pillars: dict) -> None:
     """Pillar engagement: only the fictional companies (which members lead or join which
     pillar is not public record)."""
-    for member, number, role in (
-        (northwind, 1, PillarEngagement.Role.PARTICIPANT),
-        (northwind, 2, PillarEngagement.Role.LEAD),
-        (contoso, 3, PillarEngagement.Role.PARTICIPANT),
-    ):
+    for slug, number, role in ENGAGEMENTS:
         PillarEngagement.objects.update_or_create(
-            member=member,
+            member=companies[slug],
             pillar=pillars[number],
             defaults={"role": role, "note": "Demo engagement (invented)."},
         )
@@ -292,24 +332,6 @@ def _set_sectors(member: Member, wanted: list) -> None:
 
 
 def _seed_demo_progress(member: Member, editor, milestones: dict) -> None:
-    statuses = [
-        MemberCommitment.Status.MET,
-        MemberCommitment.Status.MET,
-        MemberCommitment.Status.IN_PROGRESS,
-        MemberCommitment.Status.IN_PROGRESS,
-    ]
-    for row, status in zip(
-        member.commitments.order_by("commitment__order"), statuses, strict=False
-    ):
-        if row.status in (
-            MemberCommitment.Status.NOT_REPORTED,
-            MemberCommitment.Status.NOT_STARTED,
-        ):
-            row.status = status
-            row.evidence = "Demo evidence for this commitment (invented)."
-            row.updated_by = editor
-            row.save()
-
     updates = [
         ("COP29 Baku 2024", "Pilot furnace commissioned (demo)", "published"),
         ("COP30 Belém 2025", "First fossil-free heats delivered (demo)", "published"),
@@ -346,3 +368,98 @@ def _seed_demo_progress(member: Member, editor, milestones: dict) -> None:
             "is_demo": True,
         },
     )
+
+
+# --- Reports at milestones: invented companies only -----------------------------------------
+
+MET = MemberCommitment.Status.MET
+IN_PROGRESS = MemberCommitment.Status.IN_PROGRESS
+NOT_STARTED = MemberCommitment.Status.NOT_STARTED
+
+# (company, milestone, title, days before the milestone it was published (None: a draft),
+# pillars, {commitment number in COMMITMENTS: status reported}). Northwind's three are the
+# updates above (its COP31 one a draft, with no status: only published reports count). At
+# COP30 Northwind, Contoso and Fabrikam reported, Litware and Tailspin did not (Woodgrove
+# joined after it); at COP31 Contoso and Litware did, the others not yet.
+REPORTS = [
+    ("northwind-steel-demo", "COP29 Baku 2024", "Pilot furnace commissioned (demo)", 0,
+     [1, 2], {1: IN_PROGRESS, 2: MET, 3: IN_PROGRESS}),
+    ("northwind-steel-demo", "COP30 Belém 2025", "First fossil-free heats delivered (demo)", 0,
+     [2], {1: MET, 3: IN_PROGRESS, 4: IN_PROGRESS}),
+    ("northwind-steel-demo", "COP31 Antalya 2026", "Plans for a second line (demo draft)", None,
+     [2], {}),
+    ("contoso-cement-demo", "COP30 Belém 2025", "Calcined clay blend trialled at one plant (demo)", 7,
+     [3], {1: IN_PROGRESS, 3: MET, 5: NOT_STARTED}),
+    ("contoso-cement-demo", "COP31 Antalya 2026", "Clinker share down at two plants (demo)", 8,
+     [3], {1: IN_PROGRESS, 5: IN_PROGRESS, 7: MET}),
+    ("fabrikam-aluminium-demo", "COP30 Belém 2025", "Smelter load shifting pilot (demo)", 4,
+     [2], {2: MET, 6: IN_PROGRESS}),
+    ("litware-chemicals-demo", "COP31 Antalya 2026", "First bio-based feedstock contract (demo)", 5,
+     [1], {2: MET, 4: NOT_STARTED, 6: IN_PROGRESS}),
+]  # fmt: skip
+REPORT_BODY = (
+    "This is a **demo** progress update of an invented company, written to show how members "
+    "report at milestones.\n\n- what was done\n- what comes next"
+)
+
+
+def _seed_demo_reports(companies: dict[str, Member], editor, milestones: dict, pillars) -> None:
+    """The invented companies' reports at milestones: updates (Northwind's exist already),
+    the pillars and commitments they name, and each commitment's status as last reported."""
+    northwind = companies["northwind-steel-demo"]
+    for slug, milestone_name, title, days_before, numbers, statuses in REPORTS:
+        member, milestone = companies[slug], milestones[milestone_name]
+        published_at = (
+            None
+            if days_before is None
+            else timezone.make_aware(
+                datetime.datetime.combine(
+                    milestone.date - datetime.timedelta(days=days_before), datetime.time(9)
+                )
+            )
+        )
+        update, _ = ProgressUpdate.objects.get_or_create(
+            member=member,
+            title=title,
+            defaults={
+                "milestone": milestone,
+                "body": REPORT_BODY,
+                "status": ProgressUpdate.Status.PUBLISHED
+                if published_at
+                else ProgressUpdate.Status.DRAFT,
+                "published_at": published_at,
+                "author": editor if member == northwind else None,
+                "is_demo": True,
+            },
+        )
+        wanted = [pillars[number] for number in numbers]
+        if {p.pk for p in update.pillars.all()} != {p.pk for p in wanted}:
+            update.pillars.set(wanted)
+        rows = {
+            row.commitment.order: row for row in member.commitments.select_related("commitment")
+        }
+        for number, status in statuses.items():
+            ReportedCommitment.objects.get_or_create(
+                update=update, member_commitment=rows[number], defaults={"status": status}
+            )
+    for member in companies.values():
+        _statuses_as_last_reported(member, editor if member == northwind else None)
+
+
+def _statuses_as_last_reported(member: Member, editor) -> None:
+    """An invented company's commitments take the status its latest published update
+    reported for them (a status someone changed since in the portal is left as it is)."""
+    latest: dict[int, str] = {}
+    for reported in ReportedCommitment.objects.filter(
+        update__member=member, update__status=ProgressUpdate.Status.PUBLISHED
+    ).order_by("update__published_at", "update__pk"):
+        latest[reported.member_commitment_id] = reported.status
+    for row in member.commitments.filter(pk__in=latest):
+        if row.status != latest[row.pk] and row.status in (
+            MemberCommitment.Status.NOT_REPORTED,
+            MemberCommitment.Status.NOT_STARTED,
+        ):
+            row.status = latest[row.pk]
+            row.evidence = "Demo evidence for this commitment (invented)."
+            row.updated_by = editor
+            row.save()
