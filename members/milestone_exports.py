@@ -121,6 +121,8 @@ def _metadata(request: HttpRequest, report: MilestoneReportData) -> dict:
         "milestone_date": milestone.date.isoformat(),
         "milestone_past": report.is_past,
         "members_reported": report.reported_count,
+        "members_due": report.due_count,
+        "members_due_reported": report.due_reported_count,
         "members_not_reported": report.not_reported_count,
         "share_reporting": None if share is None else round(share, 4),
         "page_url": page_url,
@@ -155,8 +157,10 @@ def _xlsx(rows: list[dict], meta: dict) -> bytes:
         "generated_at": "Generated at",
         "milestone_date": "Milestone date",
         "members_reported": "Members reported",
-        "members_not_reported": "Members not reported",
-        "share_reporting": "Share reporting",
+        "members_due": "Members due to report",
+        "members_due_reported": "Members due to report that reported",
+        "members_not_reported": "Members due to report that have not",
+        "share_reporting": "Share of members due that reported",
         "page_url": "Report on the web",
         "missing_values": "Missing values",
     }
@@ -172,9 +176,7 @@ def _xlsx(rows: list[dict], meta: dict) -> bytes:
     return out.getvalue()
 
 
-def export_response(
-    request: HttpRequest, report: MilestoneReportData, fmt: str
-) -> HttpResponse:
+def export_response(request: HttpRequest, report: MilestoneReportData, fmt: str) -> HttpResponse:
     """The report's members as ``fmt`` (csv, xlsx, json; anything else is a 404)."""
     if fmt not in EXPORT_FORMATS:
         raise Http404("No such format.")

@@ -141,4 +141,6 @@ def latest_rendered(milestone: Milestone) -> MilestoneReport | None:
 
 def latest_request(milestone: Milestone) -> MilestoneReport | None:
     """Staff's latest request, whatever its state (queued, rendered, failed)."""
-    return MilestoneReport.objects.filter(milestone=milestone).order_by("-requested_at", "-pk").first()
+    return (
+        MilestoneReport.objects.filter(milestone=milestone).order_by("-requested_at", "-pk").first()
+    )

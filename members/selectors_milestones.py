@@ -13,11 +13,14 @@ Definitions (the page, the downloads, the PDF and the metric all say the same th
 - a member **reported** for a milestone if it is public (``Member.objects.public()``:
   active or former, never prospective) and has at least one *published* progress update
   whose milestone is it (drafts and updates hidden by the secretariat do not count);
-- a member **has not reported (yet)** if it is *active*, has no such update and had
-  joined by the milestone's date (or its joining date is not recorded): a former member
-  is not expected to report, nor a member that joined after the milestone;
-- the **share reporting** is reported / (reported + not reported); ``None`` when nobody
-  was expected (never shown as 0 %);
+- the members **due to report** are the *active* members that had joined by the
+  milestone's date (or whose joining date is not recorded): a former member is not
+  expected to report, nor a member that joined after the milestone (the same rule as
+  ``members.gca.MilestoneReporting`` and the workplan metric);
+- a member **has not reported (yet)** if it is due and has no such update;
+- the **share reporting** is due members that reported / members due; ``None`` when no
+  member was due (never shown as 0 %). A former member's report is listed and counted in
+  ``reported_count``, not in the share;
 - counts by pillar count the published updates (and their members) that name the pillar
   (``ProgressUpdate.pillars``); counts by commitment status count the commitments those
   updates report on (``ReportedCommitment`` rows), by status and by commitment category.
@@ -162,15 +165,26 @@ class MilestoneReportData:
         return len(self.not_reported)
 
     @property
-    def expected_count(self) -> int:
-        return self.reported_count + self.not_reported_count
+    def due_reported_count(self) -> int:
+        """Members due to report that reported."""
+        return sum(1 for entry in self.reported if _is_due(entry.member, self.milestone))
+
+    @property
+    def due_count(self) -> int:
+        """Members due to report: those that reported and those that have not."""
+        return self.due_reported_count + self.not_reported_count
+
+    @property
+    def other_reported_count(self) -> int:
+        """Members that reported without being due (former, or joined after the date)."""
+        return self.reported_count - self.due_reported_count
 
     @property
     def share_reporting(self) -> float | None:
-        """Reported / expected, from 0 to 1; None when no member was expected."""
-        if not self.expected_count:
+        """Due members that reported / members due, from 0 to 1; None when none was due."""
+        if not self.due_count:
             return None
-        return self.reported_count / self.expected_count
+        return self.due_reported_count / self.due_count
 
     @property
     def updates_count(self) -> int:
@@ -227,6 +241,14 @@ def _reported_update(update: ProgressUpdate) -> ReportedUpdate:
         is_demo=update.is_demo,
         pillars=list(update.pillars.all()),
         commitments=commitments,
+    )
+
+
+def _is_due(member: Member, milestone: Milestone) -> bool:
+    """Whether ``member`` is expected to report for ``milestone`` (see the module's
+    definitions; ``milestone_report``'s "not reported" query says the same)."""
+    return member.status == Member.Status.ACTIVE and (
+        member.joined_on is None or member.joined_on <= milestone.date
     )
 
 

@@ -17,7 +17,9 @@ def milestone_report_request(*, milestone: Milestone, user) -> tuple[MilestoneRe
         # Locks the milestone so that two clicks at once queue one render.
         Milestone.objects.select_for_update().filter(pk=milestone.pk).first()
         pending = (
-            MilestoneReport.objects.filter(milestone=milestone, status=MilestoneReport.Status.QUEUED)
+            MilestoneReport.objects.filter(
+                milestone=milestone, status=MilestoneReport.Status.QUEUED
+            )
             .order_by("-requested_at")
             .first()
         )

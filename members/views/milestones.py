@@ -106,4 +106,3 @@ def milestone_pdf_render(request: HttpRequest, slug: str) -> HttpResponse:
             f"(asked for at {report.requested_at:%-d %B %Y %H:%M} UTC).",
         )
     return redirect(milestone.get_absolute_url() + "#progress-report-pdf")
-

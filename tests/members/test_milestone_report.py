@@ -129,7 +129,11 @@ def test_the_report_lists_who_reported_with_links_and_who_did_not(client, world)
     page = client.get(_report_url(world["cop30"])).content.decode()
 
     assert "Who reported for COP30" in page
-    assert "<strong>3 of 5 members reported</strong> (60 %), in 4 updates." in page
+    assert (
+        "<strong>3 members reported</strong>, in 4 updates: 2 of the 4 members due to report "
+        "(50 %), and 1 other (former members, or members that joined after the milestone). "
+        "2 did not report."
+    ) in page
     assert "2 did not report." in page
     reported = page.split('id="milestone-reported"')[1].split('id="milestone-not-reported"')[0]
     not_reported = page.split('id="milestone-not-reported"')[1].split('id="milestone-counts"')[0]
@@ -172,7 +176,7 @@ def test_an_upcoming_milestone_says_not_yet_reported(client, world):
 
     assert "(upcoming)" in page
     assert "Not yet reported (4)" in page
-    assert "4 have not yet reported." in page
+    assert "1 of the 5 members due to report (20 %). 4 have not yet reported." in page
     assert '<a href="/members/india/">India</a>' in page and "— not yet reported" in page
     assert "did not report" not in page
 
@@ -198,7 +202,7 @@ def test_counts_by_pillar_and_commitment_status_are_right(client, world):
     assert (report.reported_count, report.not_reported_count, report.share_reporting) == (
         3,
         2,
-        0.6,
+        0.5,
     )
 
     page = client.get(_report_url(world["cop30"])).content.decode()
@@ -225,7 +229,7 @@ def test_a_milestone_nobody_reported_for_says_so_without_charts(client, world):
 
     page = client.get(_report_url(empty)).content.decode()
 
-    assert "<strong>0 of 4 members reported</strong> (0 %)." in page
+    assert "<strong>0 members reported</strong>: 0 of the 4 members due to report (0 %)." in page
     assert "No member has published an update for UN summit." in page
     assert 'class="chart chart--' not in page
     assert "No chart: no update for UN summit names a pillar or a commitment." in page
@@ -320,7 +324,8 @@ def test_the_downloads_hold_exactly_what_the_page_shows(client, world):
     document = json.loads(client.get(_export_url(world["cop30"], "json")).content)
     assert document["licence"] == "CC BY 4.0"
     assert (document["members_reported"], document["members_not_reported"]) == (3, 2)
-    assert document["share_reporting"] == 0.6
+    assert document["share_reporting"] == 0.5
+    assert (document["members_due"], document["members_due_reported"]) == (4, 2)
     assert [m["member"] for m in document["members"]] == [r["member"] for r in rows]
     sweden_json = next(m for m in document["members"] if m["member"] == "Sweden")
     assert sweden_json["reported"] is True
@@ -471,7 +476,7 @@ def test_staff_render_the_pdf_through_a_real_worker_and_anyone_downloads_it(
     text = _text(b"".join(download.streaming_content))
     for shown in (
         "Progress report for COP30",
-        "3 of 5 members reported (60 %)",
+        "2 of the 4 members due to report (50 %)",
         "Sweden's COP30 update",
         "Formerland",
         "Did not report (2)",
