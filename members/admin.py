@@ -351,7 +351,7 @@ class RemindedMembersFilter(admin.SimpleListFilter):
     parameter_name = "sent"
 
     def lookups(self, request, model_admin):
-        return [("yes", "Sent"), ("no", "Not sent (failed or waiting)")]
+        return [("yes", "Sent"), ("no", "Not sent (failed, waiting, or reported first)")]
 
     def queryset(self, request, queryset):
         if self.value() == "yes":

@@ -328,7 +328,13 @@ def milestone_reminders_send(*, reminder_ids: list[int]) -> dict[str, int]:
     of); "failed" (a refused address: left unsent, tried again by the next daily run).
     The mail server away raises (the task retries; rows already sent are skipped)."""
     rows = list(
-        MilestoneReminder.objects.filter(pk__in=reminder_ids, sent_at__isnull=True)
+        MilestoneReminder.objects.filter(
+            pk__in=reminder_ids, sent_at__isnull=True, user__is_active=True
+        )
+        # Someone who opted out (or lost their account) since the row was claimed: not
+        # sent, on a retry too.
+        .exclude(user__email="")
+        .exclude(user__in=opted_out_users(TOPIC))
         .select_related("milestone", "user")
         .prefetch_related("members")
         .order_by("pk")

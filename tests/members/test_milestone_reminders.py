@@ -452,3 +452,15 @@ def test_a_reminder_step_after_the_milestone_is_refused(staff_client, days):
         assert "A reminder goes out before the milestone: at least 1 day before." in page
     assert not Milestone.objects.filter(name="COP34").exists()
     assert not MilestoneReminderStep.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_retry_after_the_person_opted_out_sends_nothing(mailoutbox):
+    _milestone()
+    editor = EditorFactory()
+    ids = milestone_reminders_claim(today=TODAY)  # claimed; the send failed, say
+    opt_out(opt_out_token(editor, TOPIC))
+
+    assert milestone_reminders_send(reminder_ids=ids)["sent"] == 0
+    assert mailoutbox == []
+    assert MilestoneReminder.objects.get().sent_at is None
