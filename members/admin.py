@@ -36,6 +36,7 @@ from .models import (
     Pillar,
     PillarEngagement,
     ProgressUpdate,
+    ReportedCommitment,
 )
 from .resources import ContactResource, MemberResource
 
@@ -431,7 +432,40 @@ class EditedSinceHiddenFilter(admin.SimpleListFilter):
 
 
 @admin.register(ProgressUpdate)
+class ReportedCommitmentInlineFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", {})
+            reported = data.get("member_commitment")
+            if (
+                reported
+                and not data.get("DELETE")
+                and reported.member_id != self.instance.member_id
+            ):
+                raise ValidationError(
+                    f"“{reported}” is another member's commitment: an update reports only on "
+                    "its own member's commitments."
+                )
+
+
+class ReportedCommitmentInline(admin.TabularInline):
+    model = ReportedCommitment
+    formset = ReportedCommitmentInlineFormSet
+    fields = ["member_commitment", "status"]
+    extra = 0
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "member_commitment":
+            choices = MemberCommitment.objects.select_related("member", "commitment")
+            if update_id := request.resolver_match.kwargs.get("object_id"):
+                choices = choices.filter(member__progress_updates__pk=update_id)
+            kwargs["queryset"] = choices
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 class ProgressUpdateAdmin(SimpleHistoryAdmin):
+    inlines = [ReportedCommitmentInline]
     list_display = ["title", "member", "status_display", "published_at"]
     list_filter = ["status", EditedSinceHiddenFilter, "milestone"]
     list_select_related = ["member"]
@@ -450,6 +484,17 @@ class ProgressUpdateAdmin(SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).editable_by(request.user)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "pillars":
+            kwargs["widget"] = forms.CheckboxSelectMultiple
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Staff edits of a published update's reports set the commitments' statuses too
+        # (a newer report is never undone; drafts and hidden updates change nothing).
+        services.reported_commitment_statuses_apply(update=form.instance, by=request.user)
 
     @admin.display(description="status", ordering="status")
     def status_display(self, update):

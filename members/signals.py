@@ -54,6 +54,7 @@ def _page_models():
         models.MemberCommitment,
         models.Milestone,
         models.ProgressUpdate,
+        models.ReportedCommitment,
         models.ImpactStory,
         Sector,
         Roadmap,
@@ -65,6 +66,10 @@ def connect_page_cache() -> None:
     (Invitations, roles and editors' accounts are left out: no public page shows them.)"""
     from leadit.page_signals import stale_on_change
 
-    from .models import Member
+    from .models import Member, ProgressUpdate
 
-    stale_on_change(PAGES_NAMESPACE, models=_page_models(), throughs=[Member.sectors.through])
+    stale_on_change(
+        PAGES_NAMESPACE,
+        models=_page_models(),
+        throughs=[Member.sectors.through, ProgressUpdate.pillars.through],
+    )

@@ -13,6 +13,7 @@ its ``AppConfig.ready()`` (workplan must never import it):
 - "events_held" (options: kind, an event kind's slug) — registered here (summits is lower);
 - the partnerships metrics of ``partnerships/workplan_metrics.py`` — registered here too;
 - the technology metrics of ``technology/workplan_metrics.py`` — registered here too;
+- the milestone-reporting metrics of ``members/workplan_metrics.py`` — registered here too;
 - "briefs_published" — registered by the publications app.
 """
 
@@ -425,7 +426,16 @@ def _register_technology_metrics() -> None:
         register_metric(key=key, label=label, compute=compute)
 
 
+def _register_member_metrics() -> None:
+    """Members reporting at the last milestone (count and share), from the members app."""
+    from members.workplan_metrics import METRICS as MEMBER_METRICS
+
+    for key, label, compute in MEMBER_METRICS:
+        register_metric(key=key, label=label, compute=compute)
+
+
 _register_partnership_metrics()
 _register_technology_metrics()
+_register_member_metrics()
 # "briefs_published" is registered by the publications app in its AppConfig.ready() (a
 # higher layer: workplan never imports it).
