@@ -533,3 +533,56 @@ def test_a_render_whose_worker_was_lost_fails_instead_of_staying_queued(staff_cl
     assert report.status == MilestoneReport.Status.FAILED
     page = staff_client.get(_report_url(world["cop30"])).content.decode()
     assert "<strong>failed</strong>: No worker finished this job" in page
+
+
+# --- The page cache -----------------------------------------------------------------------
+
+
+def _cached(client, url: str) -> str:
+    """The anonymous page, rendered once so that the next request may come from the cache."""
+    return client.get(url).content.decode()
+
+
+def test_a_new_update_for_the_milestone_shows_on_the_cached_report(client, world):
+    url = _report_url(world["cop30"])
+    assert "Did not report (2)" in _cached(client, url)
+
+    _published(Member.objects.get(slug="germany"), world["cop30"], "Late")
+
+    assert "Did not report (1)" in client.get(url).content.decode()
+
+
+# members/signals.py does not yet list ReportedCommitment nor ProgressUpdate.pillars.through
+# among what makes the member pages stale ("Wiring needed" in the milestone report's
+# hand-over): an edit of only those would leave the cached report out of date for up to an
+# hour. Strict: once wired, these pass and the marks must go.
+NEEDS_WIRING = pytest.mark.xfail(
+    strict=True, reason="members/signals.py: ReportedCommitment and pillars m2m not wired yet"
+)
+
+
+@NEEDS_WIRING
+def test_naming_a_pillar_on_an_update_shows_on_the_cached_report(client, world):
+    url = _report_url(world["cop30"])
+    assert '<tr><th scope="row">3. Finance</th><td>0</td><td>0</td></tr>' in _cached(client, url)
+    india_update = world["updates"][2]
+
+    india_update.pillars.add(PillarFactory(number=3))
+
+    page = client.get(url).content.decode()
+    assert '<tr><th scope="row">3. Finance</th><td>1</td><td>1</td></tr>' in page
+
+
+@NEEDS_WIRING
+def test_a_commitment_report_added_alone_shows_on_the_cached_report(client, world):
+    india_update = world["updates"][2]
+    kept = MemberCommitmentFactory(member=india_update.member)  # saved before the page is
+    url = _report_url(world["cop30"])
+    assert "All commitments</th><td>0</td><td>1</td><td>2</td><td>3</td>" in _cached(client, url)
+
+    ReportedCommitmentFactory(
+        update=india_update, member_commitment=kept, status=Status.NOT_STARTED
+    )
+
+    page = client.get(url).content.decode()
+    assert "All commitments</th><td>1</td><td>1</td><td>2</td><td>4</td>" in page
