@@ -431,7 +431,6 @@ class EditedSinceHiddenFilter(admin.SimpleListFilter):
         return queryset
 
 
-@admin.register(ProgressUpdate)
 class ReportedCommitmentInlineFormSet(forms.BaseInlineFormSet):
     def clean(self):
         super().clean()
@@ -464,6 +463,7 @@ class ReportedCommitmentInline(admin.TabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+@admin.register(ProgressUpdate)
 class ProgressUpdateAdmin(SimpleHistoryAdmin):
     inlines = [ReportedCommitmentInline]
     list_display = ["title", "member", "status_display", "published_at"]
