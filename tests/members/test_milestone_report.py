@@ -552,16 +552,8 @@ def test_a_new_update_for_the_milestone_shows_on_the_cached_report(client, world
     assert "Did not report (1)" in client.get(url).content.decode()
 
 
-# members/signals.py does not yet list ReportedCommitment nor ProgressUpdate.pillars.through
-# among what makes the member pages stale ("Wiring needed" in the milestone report's
-# hand-over): an edit of only those would leave the cached report out of date for up to an
-# hour. Strict: once wired, these pass and the marks must go.
-NEEDS_WIRING = pytest.mark.xfail(
-    strict=True, reason="members/signals.py: ReportedCommitment and pillars m2m not wired yet"
-)
-
-
-@NEEDS_WIRING
+# Pillars and commitment reports edited alone (the admin's inlines) make the pages stale too
+# (members/signals.py).
 def test_naming_a_pillar_on_an_update_shows_on_the_cached_report(client, world):
     url = _report_url(world["cop30"])
     assert '<tr><th scope="row">3. Finance</th><td>0</td><td>0</td></tr>' in _cached(client, url)
@@ -573,7 +565,6 @@ def test_naming_a_pillar_on_an_update_shows_on_the_cached_report(client, world):
     assert '<tr><th scope="row">3. Finance</th><td>1</td><td>1</td></tr>' in page
 
 
-@NEEDS_WIRING
 def test_a_commitment_report_added_alone_shows_on_the_cached_report(client, world):
     india_update = world["updates"][2]
     kept = MemberCommitmentFactory(member=india_update.member)  # saved before the page is
