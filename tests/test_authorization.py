@@ -18,7 +18,12 @@ from leadit.invitations import hash_invitation_key
 from leadit.optouts import opt_out_token
 from members.models import Invitation
 from partnerships.models import FocalPointInvitation, Visibility
-from tests.factories.members import EditorFactory, ImpactStoryFactory, ProgressUpdateFactory
+from tests.factories.members import (
+    EditorFactory,
+    ImpactStoryFactory,
+    MilestoneFactory,
+    ProgressUpdateFactory,
+)
 from tests.factories.partnerships import (
     FocalPointFactory,
     PipelineProjectFactory,
@@ -93,6 +98,12 @@ URL_EXAMPLES: dict[str, object] = {
         for name in ["update_edit", "update_publish", "update_withdraw"]
     },
     "members:story_edit": lambda world: {"slug": world["member"].slug, "pk": world["story"].pk},
+    **{
+        f"members:{name}": lambda world: {"slug": world["milestone"].slug}
+        for name in ["milestone", "milestone_pdf", "milestone_pdf_render"]
+    },
+    "members:milestone_export": lambda world: {"slug": world["milestone"].slug, "fmt": "csv"},
+    "members:gca_export": lambda world: {"year": 2025},
     "tracker:export": lambda world: {"fmt": "csv"},
     "tracker:roadmap": lambda world: {"slug": world["roadmap"].slug},
     "tracker:country": lambda world: {"iso2": "SE"},
@@ -285,6 +296,11 @@ SPECIAL_CASES = {
     # Registrations are made by members on the event page; reminders by the daily job.
     ("admin:summits_registration_add", "staff"): lambda r: r.status_code == 403,
     ("admin:summits_deadlinereminder_add", "staff"): lambda r: r.status_code == 403,
+    # Milestone reminders are claimed and sent by the daily job: a record, never hand-made.
+    ("admin:members_milestonereminder_add", "staff"): lambda r: r.status_code == 403,
+    ("admin:members_milestonereminder_delete", "staff"): lambda r: r.status_code == 403,
+    # No progress report PDF has been rendered for the example milestone: 404 for everyone.
+    **{("members:milestone_pdf", who): lambda r: r.status_code == 404 for who in VISITORS},
     # Subscribers join by the public form or as member contacts; deliveries are written by
     # the send: neither is added by hand.
     ("admin:publications_subscriber_add", "staff"): lambda r: r.status_code == 403,
@@ -363,6 +379,7 @@ def world(member_user, staff_user, media_root):
         "staff_user": staff_user,
         "member": member,
         "update": ProgressUpdateFactory(member=member),
+        "milestone": MilestoneFactory(slug="harness-cop"),  # no PDF rendered (404)
         "story": ImpactStoryFactory(member=member),
         "invitation_key": invitation_key,
         "roadmap": RoadmapFactory(),

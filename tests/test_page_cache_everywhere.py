@@ -322,6 +322,7 @@ NOT_CACHED = {
     "healthz": "answers the state of the database, cache and broker now",
     "media": "files, served by their own view",
     "members:invitation": "a personal invitation key",
+    "members:milestone_pdf": "a file download: the latest rendered progress report PDF",
     "partnerships:invitation": "a personal invitation key",
     "summits:document": "a file download (streamed), checked against the event's visibility",
     "publications:pdf": "a streamed PDF with its own ETag and Cache-Control",
