@@ -132,9 +132,7 @@ def _reporting(milestones: QuerySet, *, real_only: bool) -> MilestoneReporting |
     row per update, or one row with none), so that a newsletter section or a metric costs
     one query whatever the number of members."""
     published = Q(updates__status=ProgressUpdate.Status.PUBLISHED)
-    due = Member.objects.filter(status=Member.Status.ACTIVE).filter(
-        Q(joined_on__isnull=True) | Q(joined_on__lte=OuterRef("date"))
-    )
+    due = Member.objects.due_to_report(OuterRef("date"))
     reported = ProgressUpdate.objects.filter(
         status=ProgressUpdate.Status.PUBLISHED,
         milestone=OuterRef(OuterRef("pk")),

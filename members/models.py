@@ -23,6 +23,15 @@ class MemberQuerySet(models.QuerySet):
         """Members shown on the public site: current and former, never prospective."""
         return self.exclude(status=Member.Status.PROSPECTIVE)
 
+    def due_to_report(self, on):
+        """Members expected to report for a milestone held ``on`` (a date or an expression):
+        the active ones that had joined by then (a member whose joining date is not
+        recorded counts as due). The milestone report, the newsletter section and the
+        workplan metrics all count with this."""
+        return self.filter(status=Member.Status.ACTIVE).filter(
+            Q(joined_on__isnull=True) | Q(joined_on__lte=on)
+        )
+
     def edited_by(self, user):
         """The members this user is an editor of (a ``MembershipRole``), staff included:
         those they speak for, e.g. when registering delegates for an event."""

@@ -245,8 +245,8 @@ def _reported_update(update: ProgressUpdate) -> ReportedUpdate:
 
 
 def _is_due(member: Member, milestone: Milestone) -> bool:
-    """Whether ``member`` is expected to report for ``milestone`` (see the module's
-    definitions; ``milestone_report``'s "not reported" query says the same)."""
+    """Whether ``member`` is expected to report for ``milestone``: the rule of
+    ``Member.objects.due_to_report``, for a member already loaded."""
     return member.status == Member.Status.ACTIVE and (
         member.joined_on is None or member.joined_on <= milestone.date
     )
@@ -277,12 +277,7 @@ def milestone_report(milestone: Milestone, *, today: date | None = None) -> Mile
         for commitment in reported.commitments:
             status_counts[(commitment.category, commitment.status)] += 1
 
-    not_reported = (
-        Member.objects.public()
-        .filter(status=Member.Status.ACTIVE)
-        .filter(Q(joined_on__isnull=True) | Q(joined_on__lte=milestone.date))
-        .exclude(pk__in=list(members))
-    )
+    not_reported = Member.objects.due_to_report(milestone.date).exclude(pk__in=list(members))
     by_category = [
         CategoryCount(
             category=category,
