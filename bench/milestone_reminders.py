@@ -31,6 +31,13 @@ import threading
 import time
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import subprocess
+
+    from aiosmtpd.controller import Controller
+    from celery import Celery, Task
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -232,26 +239,120 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def main() -> None:
-    args = parse_args()
-    expected = args.members * args.editors
+def stop_after(seconds: int) -> None:
+    """End the run with SystemExit after ``seconds``, so that a stuck worker or sink cannot
+    hang the benchmark (the cleanup in ``main`` still runs)."""
 
     def too_long(*_):
-        raise SystemExit(f"stopped: over {args.timeout} s")
+        raise SystemExit(f"stopped: over {seconds} s")
 
     signal.signal(signal.SIGALRM, too_long)
-    signal.alarm(args.timeout)
+    signal.alarm(seconds)
 
-    from aiosmtpd.controller import Controller
 
-    port = free_port()
-    env = production_env(
+def bench_env(port: int) -> dict[str, str]:
+    """The environment of the worker and of this process: the bench database and Redis db,
+    and mail to the sink on ``port`` (never a real mail server)."""
+    return production_env(
         DB_NAME,
         REDIS_URL=REDIS_URL,
         EMAIL_URL=f"smtp://127.0.0.1:{port}",
         SITE_URL=SITE_URL,
         DEFAULT_FROM_EMAIL="LeadIT Secretariat <secretariat@leadit.example>",
     )
+
+
+def prepare(env: dict[str, str], members: int, editors: int) -> tuple["Celery", "Task"]:
+    """Migrate and seed the bench database and empty the Redis db, so that every run starts
+    from the same state; returns the Celery app and the reminders task (importable only
+    once Django is set up)."""
+    manage(env, "migrate", "--noinput", "--skip-checks")
+    setup_django(env)
+    flush_redis_db(REDIS_URL)
+    import logging
+
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd's per-command log
+    from leadit.celery import app
+    from members.tasks_reminders import send_milestone_reminders
+
+    started = time.perf_counter()
+    seed(members, editors)
+    print(f"  seeded in {time.perf_counter() - started:.1f} s", flush=True)
+    return app, send_milestone_reminders
+
+
+def run_first(sink: Sink, task: "Task", cop, expected: int) -> dict:
+    """1. The beat task, once, for ``cop``: how long until every reminder has arrived, and
+    whether anyone got one twice."""
+    task.delay()
+    seconds = wait_for(sink, cop.slug, expected, "first")
+    time.sleep(0.5)  # let the sink's last answers land
+    return {
+        "label": "first",
+        "seconds": seconds,
+        "messages": sink.messages(cop.slug),
+        "duplicates": sink.duplicates(cop.slug),
+        "rows": rows(cop),
+    }
+
+
+def run_again(sink: Sink, task: "Task", cop) -> dict:
+    """2. The same task again for the already reminded ``cop`` (a rerun, a second beat): it
+    must send and record nothing new."""
+    before = sink.messages(cop.slug)
+    rows_before = rows(cop)
+    task.delay()
+    time.sleep(QUIET_SECONDS)
+    return {
+        "label": "again",
+        "seconds": None,
+        "messages": sink.messages(cop.slug) - before,
+        "duplicates": sink.duplicates(cop.slug),
+        "rows": (rows(cop)[0] - rows_before[0], rows(cop)[1] - rows_before[1]),
+    }
+
+
+def run_twice_at_once(sink: Sink, task: "Task", cop, expected: int) -> dict:
+    """3. A new milestone ``cop``, the task queued twice at the same moment so that both
+    pool processes claim and send side by side: the claim must still send each reminder
+    once."""
+    task.delay()
+    task.delay()
+    seconds = wait_for(sink, cop.slug, expected, "twice at once")
+    time.sleep(QUIET_SECONDS)  # any duplicate would arrive now
+    return {
+        "label": "twice at once",
+        "seconds": seconds,
+        "messages": sink.messages(cop.slug),
+        "duplicates": sink.duplicates(cop.slug),
+        "rows": rows(cop),
+    }
+
+
+def tear_down(worker: "subprocess.Popen | None", controller: "Controller", keep_db: bool) -> None:
+    """Stop the worker and the sink, and leave Redis (and, unless ``keep_db``, PostgreSQL)
+    as before the run, whether it passed, failed or was stopped."""
+    stop_worker(worker)
+    if controller._thread is not None:  # started
+        controller.stop()
+    from django.db import connections
+
+    connections.close_all()
+    flush_redis_db(REDIS_URL)
+    if not keep_db:
+        drop_database(DB_NAME)
+        print(f"  dropped database {DB_NAME}")
+
+
+def main() -> None:
+    args = parse_args()
+    expected = args.members * args.editors
+    stop_after(args.timeout)
+
+    from aiosmtpd.controller import Controller
+
+    port = free_port()
+    env = bench_env(port)
     print(
         f"Milestone reminders benchmark: {args.members} members × {args.editors} editors, "
         f"database {DB_NAME}, {REDIS_URL}, SMTP sink on 127.0.0.1:{port}, "
@@ -265,80 +366,17 @@ def main() -> None:
     worker = None
     results = []
     try:
-        manage(env, "migrate", "--noinput", "--skip-checks")
-        setup_django(env)
-        flush_redis_db(REDIS_URL)
-        import logging
-
-        logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd's per-command log
-        from leadit.celery import app
-        from members.tasks_reminders import send_milestone_reminders
-
-        started = time.perf_counter()
-        seed(args.members, args.editors)
-        print(f"  seeded in {time.perf_counter() - started:.1f} s", flush=True)
+        app, task = prepare(env, args.members, args.editors)
         controller.start()
         worker = start_worker(env, log, args.concurrency)
         print(f"  worker ready in {wait_ready(worker, app, log):.1f} s (log: {log})", flush=True)
-
-        # 1. The beat task, once.
         first = milestone(1)
-        started = time.perf_counter()
-        send_milestone_reminders.delay()
-        seconds = wait_for(sink, first.slug, expected, "first")
-        time.sleep(0.5)  # let the sink's last answers land
-        results.append(
-            {
-                "label": "first",
-                "seconds": seconds,
-                "messages": sink.messages(first.slug),
-                "duplicates": sink.duplicates(first.slug),
-                "rows": rows(first),
-            }
-        )
-
-        # 2. The same task again: nothing new.
-        before = sink.messages(first.slug)
-        rows_before = rows(first)
-        send_milestone_reminders.delay()
-        time.sleep(QUIET_SECONDS)
-        results.append(
-            {
-                "label": "again",
-                "seconds": None,
-                "messages": sink.messages(first.slug) - before,
-                "duplicates": sink.duplicates(first.slug),
-                "rows": (rows(first)[0] - rows_before[0], rows(first)[1] - rows_before[1]),
-            }
-        )
-
-        # 3. A new milestone, the task twice at the same moment.
+        results.append(run_first(sink, task, first, expected))
+        results.append(run_again(sink, task, first))
         second = milestone(2)
-        started = time.perf_counter()
-        send_milestone_reminders.delay()
-        send_milestone_reminders.delay()
-        seconds = wait_for(sink, second.slug, expected, "twice at once")
-        time.sleep(QUIET_SECONDS)  # any duplicate would arrive now
-        results.append(
-            {
-                "label": "twice at once",
-                "seconds": seconds,
-                "messages": sink.messages(second.slug),
-                "duplicates": sink.duplicates(second.slug),
-                "rows": rows(second),
-            }
-        )
+        results.append(run_twice_at_once(sink, task, second, expected))
     finally:
-        stop_worker(worker)
-        if controller._thread is not None:  # started
-            controller.stop()
-        from django.db import connections
-
-        connections.close_all()
-        flush_redis_db(REDIS_URL)
-        if not args.keep_db:
-            drop_database(DB_NAME)
-            print(f"  dropped database {DB_NAME}")
+        tear_down(worker, controller, args.keep_db)
 
     report(expected, results)
 

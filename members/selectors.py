@@ -7,6 +7,7 @@ Public pages read in a constant number of queries, whatever the number of member
 commitments, updates or stories (``tests/members/test_public_pages.py`` asserts it).
 """
 
+import datetime
 from dataclasses import dataclass
 
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
@@ -166,6 +167,88 @@ class CommitmentGroup:
     commitments: list[MemberCommitment]
 
 
+def _profile_commitments(member: Member) -> list[MemberCommitment]:
+    """The member's commitments to active catalogue entries, in the catalogue's order
+    (category, then order): retired entries are no longer something a member shows."""
+    return list(
+        member.commitments.filter(commitment__is_active=True)
+        .select_related("commitment")
+        .order_by(COMMITMENT_CATEGORY_ORDER, "commitment__order", "commitment__pk")
+    )
+
+
+def _commitment_groups(commitments: list[MemberCommitment]) -> list[CommitmentGroup]:
+    """``commitments`` grouped by category (Support / Engage / Promote), empty categories
+    left out, so that the profile shows one heading per category it has. No query."""
+    return [
+        CommitmentGroup(
+            category=value,
+            label=label,
+            commitments=[c for c in commitments if c.commitment.category == value],
+        )
+        for value, label in Commitment.Category.choices
+        if any(c.commitment.category == value for c in commitments)
+    ]
+
+
+def _public_updates(member: Member) -> list[ProgressUpdate]:
+    """The member's published updates, newest first, with their milestone, pillars and
+    reported commitments loaded up front so that the page costs a fixed number of queries."""
+    return list(
+        member.progress_updates.published()
+        .select_related("milestone")
+        .prefetch_related(
+            Prefetch("pillars", queryset=Pillar.objects.order_by("number")),
+            Prefetch(
+                "reported_commitments",
+                queryset=ReportedCommitment.objects.select_related(
+                    "member_commitment__commitment"
+                ).order_by(
+                    REPORTED_CATEGORY_ORDER,
+                    "member_commitment__commitment__order",
+                    "member_commitment__commitment__pk",
+                ),
+            ),
+        )
+        .order_by("-published_at", "-pk")
+    )
+
+
+def _public_contact(member: Member) -> Contact | None:
+    """The primary contact, only if the member chose to make its contact details public
+    (no query otherwise)."""
+    return (
+        Contact.objects.filter(member=member, is_primary=True).first()
+        if member.contact_details_public
+        else None
+    )
+
+
+def _country_roadmaps(member: Member) -> list[Roadmap]:
+    """A country member's national roadmaps in the Tracker; other kinds of member have
+    none, and cost no query."""
+    return (
+        list(
+            Roadmap.objects.filter(country=member.country, scope=Roadmap.Scope.NATIONAL)
+            .only("title", "slug", "status", "published_on")
+            .order_by("-published_on", "title")
+        )
+        if member.kind == Member.Kind.COUNTRY
+        else []
+    )
+
+
+def _last_updated(member: Member, commitments: list[MemberCommitment]) -> datetime.datetime:
+    """The latest change to the member or to what its profile shows (commitments, public
+    updates and stories, already loaded): the profile's "last updated". No query."""
+    return max(
+        [member.updated_at]
+        + [c.updated_at for c in commitments]
+        + [u.updated_at for u in member.public_updates]
+        + [s.updated_at for s in member.public_stories]
+    )
+
+
 def member_profile_load(*, member: Member) -> Member:
     """Load onto ``member`` everything its public profile shows, in a fixed number of
     queries, and return it. What it adds (read by ``members/includes/profile_body.html``):
@@ -187,41 +270,12 @@ def member_profile_load(*, member: Member) -> Member:
     It shows what the *public* sees, so the self-service preview can use it too.
     """
     member.profile_sectors = list(member.sectors.all())
-    commitments = list(
-        member.commitments.filter(commitment__is_active=True)
-        .select_related("commitment")
-        .order_by(COMMITMENT_CATEGORY_ORDER, "commitment__order", "commitment__pk")
-    )
-    member.commitment_groups = [
-        CommitmentGroup(
-            category=value,
-            label=label,
-            commitments=[c for c in commitments if c.commitment.category == value],
-        )
-        for value, label in Commitment.Category.choices
-        if any(c.commitment.category == value for c in commitments)
-    ]
+    commitments = _profile_commitments(member)
+    member.commitment_groups = _commitment_groups(commitments)
     member.profile_engagements = list(
         member.pillar_engagements.select_related("pillar").order_by("pillar__number")
     )
-    member.public_updates = list(
-        member.progress_updates.published()
-        .select_related("milestone")
-        .prefetch_related(
-            Prefetch("pillars", queryset=Pillar.objects.order_by("number")),
-            Prefetch(
-                "reported_commitments",
-                queryset=ReportedCommitment.objects.select_related(
-                    "member_commitment__commitment"
-                ).order_by(
-                    REPORTED_CATEGORY_ORDER,
-                    "member_commitment__commitment__order",
-                    "member_commitment__commitment__pk",
-                ),
-            ),
-        )
-        .order_by("-published_at", "-pk")
-    )
+    member.public_updates = _public_updates(member)
     member.update_groups = updates_by_milestone(member.public_updates)
     latest = latest_reports(member.public_updates)
     for commitment in commitments:
@@ -229,26 +283,9 @@ def member_profile_load(*, member: Member) -> Member:
     member.public_stories = list(
         member.impact_stories.filter(is_published=True).order_by("-date", "-pk")
     )
-    member.public_contact = (
-        Contact.objects.filter(member=member, is_primary=True).first()
-        if member.contact_details_public
-        else None
-    )
-    member.country_roadmaps = (
-        list(
-            Roadmap.objects.filter(country=member.country, scope=Roadmap.Scope.NATIONAL)
-            .only("title", "slug", "status", "published_on")
-            .order_by("-published_on", "title")
-        )
-        if member.kind == Member.Kind.COUNTRY
-        else []
-    )
-    member.last_updated = max(
-        [member.updated_at]
-        + [c.updated_at for c in commitments]
-        + [u.updated_at for u in member.public_updates]
-        + [s.updated_at for s in member.public_stories]
-    )
+    member.public_contact = _public_contact(member)
+    member.country_roadmaps = _country_roadmaps(member)
+    member.last_updated = _last_updated(member, commitments)
     return member
 
 

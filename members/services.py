@@ -273,33 +273,22 @@ def progress_update_save(
 
     A hidden update that is changed is marked "edited since hidden" and the secretariat is
     told (a background job), so that someone reviews it."""
-    if update is None:
-        update = ProgressUpdate(member=member, author=author, status=ProgressUpdate.Status.DRAFT)
-    elif update.member_id != member.pk:
-        raise ValidationError("An update of another member cannot be changed here.")
+    update = _progress_update_target(member=member, update=update, author=author)
     pillars = None if pillars is None else set(pillars)
     reported = None if reported is None else dict(reported)
     if reported is not None:
         _reported_commitments_check(member=member, reported=reported)
-    # Compared with what is stored: a ModelForm has already put the new values on ``update``.
-    stored = (
-        ProgressUpdate.objects.filter(pk=update.pk)
-        .values_list("title", "milestone", "body")
-        .first()
-        if update.pk
-        else None
+    stored, stored_pillars, stored_reported = _progress_update_stored(update=update)
+    changed = _progress_update_changed(
+        stored=stored,
+        stored_pillars=stored_pillars,
+        stored_reported=stored_reported,
+        title=title,
+        milestone=milestone,
+        body=body,
+        pillars=pillars,
+        reported=reported,
     )
-    changed = stored != (title, milestone.pk if milestone else None, body)
-    stored_pillars = set(update.pillars.values_list("pk", flat=True)) if update.pk else set()
-    stored_reported = (
-        dict(update.reported_commitments.values_list("member_commitment", "status"))
-        if update.pk
-        else {}
-    )
-    if pillars is not None and {p.pk for p in pillars} != stored_pillars:
-        changed = True
-    if reported is not None and {mc.pk: st for mc, st in reported.items()} != stored_reported:
-        changed = True
     update.title = title
     update.milestone = milestone
     update.body = body
@@ -314,24 +303,100 @@ def progress_update_save(
         if pillars is not None:
             update.pillars.set(pillars)
         if reported is not None:
-            touched = _reported_commitments_write(
-                update=update, reported=reported, stored=stored_reported
+            _reported_statuses_save(
+                update=update, reported=reported, stored=stored_reported, by=author
             )
-            if update.status == ProgressUpdate.Status.PUBLISHED:
-                reported_commitment_statuses_apply(update=update, by=author, only=touched)
         if edited_while_hidden:
-            from .tasks import notify_secretariat_of_hidden_update_edit
-
-            job_enqueue(
-                task=notify_secretariat_of_hidden_update_edit,
-                description=(
-                    f"Tell the secretariat that hidden “{update.title}” ({update.member}) "
-                    "was edited"
-                ),
-                update_id=update.pk,
-                edited_at=update.edited_since_hidden_at.isoformat(),
-            )
+            _hidden_update_edit_notify(update=update)
     return update
+
+
+def _progress_update_target(
+    *, member: Member, update: ProgressUpdate | None, author
+) -> ProgressUpdate:
+    """The update to save: a new draft of ``member`` by ``author`` when ``update`` is None,
+    else ``update`` itself, refused if it is another member's (an editor of one member
+    must not reach another's updates)."""
+    if update is None:
+        return ProgressUpdate(member=member, author=author, status=ProgressUpdate.Status.DRAFT)
+    if update.member_id != member.pk:
+        raise ValidationError("An update of another member cannot be changed here.")
+    return update
+
+
+def _progress_update_stored(
+    *, update: ProgressUpdate
+) -> tuple[tuple[str, int | None, str] | None, set[int], dict[int, str]]:
+    """What the database holds for ``update`` (nothing for a new one): its (title,
+    milestone id, body), its pillars' ids and its reported statuses by member commitment
+    id. Read from the database because a ModelForm has already put the new values on
+    ``update``."""
+    stored = (
+        ProgressUpdate.objects.filter(pk=update.pk)
+        .values_list("title", "milestone", "body")
+        .first()
+        if update.pk
+        else None
+    )
+    stored_pillars = set(update.pillars.values_list("pk", flat=True)) if update.pk else set()
+    stored_reported = (
+        dict(update.reported_commitments.values_list("member_commitment", "status"))
+        if update.pk
+        else {}
+    )
+    return stored, stored_pillars, stored_reported
+
+
+def _progress_update_changed(
+    *,
+    stored: tuple[str, int | None, str] | None,
+    stored_pillars: set[int],
+    stored_reported: Mapping[int, str],
+    title: str,
+    milestone: Milestone | None,
+    body: str,
+    pillars: set[Pillar] | None,
+    reported: Mapping[MemberCommitment, str] | None,
+) -> bool:
+    """Whether the save changes what is stored (text, milestone, pillars or reported
+    statuses; None for pillars or reported means "left as it is"): only a real change to
+    a hidden update marks it edited and tells the secretariat. No query."""
+    changed = stored != (title, milestone.pk if milestone else None, body)
+    if pillars is not None and {p.pk for p in pillars} != stored_pillars:
+        changed = True
+    if reported is not None and {mc.pk: st for mc, st in reported.items()} != stored_reported:
+        changed = True
+    return changed
+
+
+def _reported_statuses_save(
+    *,
+    update: ProgressUpdate,
+    reported: Mapping[MemberCommitment, str],
+    stored: Mapping[int, str],
+    by,
+) -> None:
+    """Write the update's reported statuses and, if it is published, make the ones this
+    save changed the commitments' own statuses at once (a draft waits for
+    ``progress_update_publish``; a hidden update changes no commitment)."""
+    touched = _reported_commitments_write(update=update, reported=reported, stored=stored)
+    if update.status == ProgressUpdate.Status.PUBLISHED:
+        reported_commitment_statuses_apply(update=update, by=by, only=touched)
+
+
+def _hidden_update_edit_notify(*, update: ProgressUpdate) -> None:
+    """Queue the e-mail telling the secretariat that a hidden update was edited, so that
+    someone reviews it (a background job: the save does not wait on the mail server)."""
+    from .tasks import notify_secretariat_of_hidden_update_edit
+
+    job_enqueue(
+        task=notify_secretariat_of_hidden_update_edit,
+        description=(
+            f"Tell the secretariat that hidden “{update.title}” ({update.member}) was edited"
+        ),
+        update_id=update.pk,
+        edited_at=update.edited_since_hidden_at.isoformat(),
+    )
 
 
 REPORTABLE_STATUSES = frozenset(MemberCommitment.Status.values) - {
