@@ -132,9 +132,9 @@ def test_the_report_lists_who_reported_with_links_and_who_did_not(client, world)
     assert (
         "<strong>3 members reported</strong>, in 4 updates: 2 of the 4 members due to report "
         "(50 %), and 1 other (former members, or members that joined after the milestone). "
-        "2 did not report."
+        "2 published no update here."
     ) in page
-    assert "2 did not report." in page
+    assert "2 published no update here." in page
     reported = page.split('id="milestone-reported"')[1].split('id="milestone-not-reported"')[0]
     not_reported = page.split('id="milestone-not-reported"')[1].split('id="milestone-counts"')[0]
     for update in (first, second, india_update, former_update):
@@ -142,10 +142,10 @@ def test_the_report_lists_who_reported_with_links_and_who_did_not(client, world)
         assert link.replace("'", "&#x27;") in reported, update.title
     assert "Formerland" in reported and "Former member" in reported
     assert "Reported (3)" in reported
-    assert "Did not report (2)" in not_reported
+    assert "No update published here (2)" in not_reported
     assert '<a href="/members/germany/">Germany</a>' in not_reported
     assert '<a href="/members/demo-steel/">Demo Steel AB</a>' in not_reported
-    assert not_reported.count("did not report") >= 2
+    assert not_reported.count("no update published here") >= 2
     assert "not yet reported" not in not_reported
     for absent in ("Oldland", "Prospectia", "Latecomer", "Germany&#x27;s draft", "Hidden by"):
         assert absent not in page, absent
@@ -178,7 +178,7 @@ def test_an_upcoming_milestone_says_not_yet_reported(client, world):
     assert "Not yet reported (4)" in page
     assert "1 of the 5 members due to report (20 %). 4 have not yet reported." in page
     assert '<a href="/members/india/">India</a>' in page and "— not yet reported" in page
-    assert "did not report" not in page
+    assert "no update published here" not in page
 
 
 def test_counts_by_pillar_and_commitment_status_are_right(client, world):
@@ -479,7 +479,7 @@ def test_staff_render_the_pdf_through_a_real_worker_and_anyone_downloads_it(
         "2 of the 4 members due to report (50 %)",
         "Sweden's COP30 update",
         "Formerland",
-        "Did not report (2)",
+        "No update published here (2)",
         "Demo Steel AB",
         "Demo record (invented)",
         "Policy dialogue",
@@ -545,11 +545,11 @@ def _cached(client, url: str) -> str:
 
 def test_a_new_update_for_the_milestone_shows_on_the_cached_report(client, world):
     url = _report_url(world["cop30"])
-    assert "Did not report (2)" in _cached(client, url)
+    assert "No update published here (2)" in _cached(client, url)
 
     _published(Member.objects.get(slug="germany"), world["cop30"], "Late")
 
-    assert "Did not report (1)" in client.get(url).content.decode()
+    assert "No update published here (1)" in client.get(url).content.decode()
 
 
 # Pillars and commitment reports edited alone (the admin's inlines) make the pages stale too
