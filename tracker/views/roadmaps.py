@@ -69,7 +69,7 @@ def _citation(request: HttpRequest, query: QueryDict, today) -> str:
     return f"{CITATION_NAME}, {today.isoformat()}, {_list_url(request, query)}"
 
 
-@cache_public_page("tracker")
+@cache_public_page("tracker", reads=[*RoadmapFilter.Meta.fields, "page"])
 def roadmap_list(request: HttpRequest) -> HttpResponse:
     given = _filter_parameters(request.GET)
     page_asked = request.GET.get("page", "")
