@@ -41,6 +41,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection as db_connection
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -150,21 +151,35 @@ def people_due(*, step: MilestoneReminderStep) -> dict[int, list[int]]:
 # --- Claiming (services) -------------------------------------------------------------------
 
 
+# People per INSERT: four parameters each, well under PostgreSQL's and SQLite's limits.
+CLAIM_BATCH = 1000
+
+
 def _claim(step: MilestoneReminderStep, people: dict[int, list[int]]) -> list[int]:
     """Insert one row per person; the ids of the rows THIS call inserted (a row another
-    worker or an earlier run holds is skipped by the unique constraint, not raised)."""
+    worker or an earlier run holds is skipped by the unique constraint, not raised).
+    Plain VALUES rows, so that PostgreSQL and the embedded SQLite both run it."""
     table = MilestoneReminder._meta.db_table
+    now = timezone.now()
+    users = list(people)
+    claimed: list[tuple[int, int]] = []
     with db_connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            INSERT INTO {table} (milestone_id, days_before, user_id, created_at, sent_at)
-            SELECT %s, %s, person, %s, NULL FROM unnest(%s::bigint[]) AS person
-            ON CONFLICT (milestone_id, days_before, user_id) DO NOTHING
-            RETURNING id, user_id
-            """,  # noqa: S608 - the table name is the model's own, values are parameters
-            [step.milestone_id, step.days_before, timezone.now(), list(people)],
-        )
-        claimed = cursor.fetchall()
+        for start in range(0, len(users), CLAIM_BATCH):
+            batch = users[start : start + CLAIM_BATCH]
+            cursor.execute(
+                f"""
+                INSERT INTO {table} (milestone_id, days_before, user_id, created_at, sent_at)
+                VALUES {", ".join(["(%s, %s, %s, %s, NULL)"] * len(batch))}
+                ON CONFLICT (milestone_id, days_before, user_id) DO NOTHING
+                RETURNING id, user_id
+                """,  # noqa: S608 - the table name is the model's own, values are parameters
+                [
+                    v
+                    for user_id in batch
+                    for v in (step.milestone_id, step.days_before, user_id, now)
+                ],
+            )
+            claimed.extend(cursor.fetchall())
     through = MilestoneReminder.members.through
     through.objects.bulk_create(
         [
@@ -242,13 +257,13 @@ def draft_url(member: Member, milestone: Milestone) -> str:
 
 def last_updates(*, member_ids, milestone: Milestone) -> dict[int, ProgressUpdate]:
     """Each member's latest published update for a milestone before ``milestone``: one
-    query (DISTINCT ON member)."""
+    query (a subquery per member row, which SQLite runs as well as PostgreSQL)."""
+    earlier = ProgressUpdate.objects.published().filter(milestone__date__lt=milestone.date)
+    latest = earlier.filter(member_id=OuterRef("member_id")).order_by("-published_at", "-pk")
     updates = (
-        ProgressUpdate.objects.published()
-        .filter(member_id__in=member_ids, milestone__date__lt=milestone.date)
+        earlier.filter(member_id__in=member_ids)
+        .filter(pk=Subquery(latest.values("pk")[:1]))
         .select_related("milestone")
-        .order_by("member_id", "-published_at", "-pk")
-        .distinct("member_id")
     )
     return {update.member_id: update for update in updates}
 

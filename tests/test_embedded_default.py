@@ -284,3 +284,38 @@ def test_site_url_names_an_allowed_host(var_dir):
 
     assert shown[0] == "http://portal.local:9000"
     assert "portal.local" in shown[1]
+
+
+def test_embedded_default_sends_milestone_reminders_once(var_dir):
+    """The reminder job's claim (INSERT … ON CONFLICT … RETURNING) and its reads run on the
+    embedded SQLite as on PostgreSQL: the editor gets one reminder, and a second run none."""
+    sent = _script(
+        """
+import datetime
+from django.core import mail
+from django.utils import timezone
+from members.models import MilestoneReminder
+from members.tasks_reminders import send_milestone_reminders
+from tests.factories.members import (
+    EditorFactory, MilestoneFactory, MilestoneReminderStepFactory, PublishedUpdateFactory,
+)
+
+today = timezone.localdate()
+editor = EditorFactory()
+earlier = MilestoneFactory(name="Earlier summit", date=today - datetime.timedelta(days=300))
+PublishedUpdateFactory(member=editor.member, milestone=earlier, title="Last year's report")
+summit = MilestoneFactory(name="Next summit", date=today + datetime.timedelta(days=5))
+MilestoneReminderStepFactory(milestone=summit, days_before=7)
+send_milestone_reminders()
+send_milestone_reminders()
+print(json.dumps({
+    "rows": MilestoneReminder.objects.filter(sent_at__isnull=False).count(),
+    "bodies": [m.body for m in getattr(mail, "outbox", [])],
+}))
+""",
+        _env(var_dir, EMAIL_URL="memorymail://"),
+    )
+
+    assert sent["rows"] == 1
+    assert len(sent["bodies"]) == 1
+    assert "Last year's report" in sent["bodies"][0]
