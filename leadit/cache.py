@@ -25,6 +25,7 @@ import gzip
 import hashlib
 import logging
 import os
+import pickle
 import threading
 import time
 import uuid
@@ -414,14 +415,22 @@ def cached_fragment(request: HttpRequest, namespace: str, key: tuple, build):
     fragment_key = f"pagecache:{namespace}:fragment:{digest}"
     try:
         generation = _current_generation(request, namespace)
+        # The process's own copy first (as for pages), kept pickled: each use gets its own.
+        local = LOCAL_PAGES.get(fragment_key)
+        if local is not None and local[1] == generation:
+            return pickle.loads(local[2])  # noqa: S301 - our own bytes, never a visitor's
         stored = _pages_cache().get(fragment_key)
     except CACHE_DOWN:
         return build()
     if stored is not None and stored[0] == generation:
-        return stored[1]
-    value = build()
-    try:
-        _pages_cache().set(fragment_key, (generation, value), PAGE_TIMEOUT)
-    except CACHE_DOWN:
-        logger.warning("Page cache unavailable; fragment of %s not stored", request.path)
+        value = stored[1]
+    else:
+        value = build()
+        try:
+            _pages_cache().set(fragment_key, (generation, value), PAGE_TIMEOUT)
+        except CACHE_DOWN:
+            logger.warning("Page cache unavailable; fragment of %s not stored", request.path)
+            return value
+    local = (namespace, generation, pickle.dumps(value, pickle.HIGHEST_PROTOCOL), ())
+    LOCAL_PAGES.put(fragment_key, local, PAGE_TIMEOUT)
     return value

@@ -210,3 +210,35 @@ def test_the_front_leaves_signed_in_visitors_and_unknown_hosts_to_django(client)
 
     assert with_session[2] == b"rendered 1"  # Django's decorator: anonymous after all
     assert other_host[0].startswith("400")
+
+
+def test_a_fragment_is_kept_by_the_process_and_made_stale_by_an_invalidation(rf):
+    from leadit.cache import cached_fragment
+
+    builds = []
+
+    def build():
+        builds.append(1)
+        return {"body": f"list {len(builds)}"}
+
+    def fragment():
+        return cached_fragment(rf.get("/t/"), "demo", ("list", "q=steel"), build)
+
+    assert fragment() == {"body": "list 1"}
+    assert _soon(lambda: local_pages.LOCAL_PAGES.in_sync)
+    fragment()  # now kept by the process too
+    redis_client = cache._cache.get_client(write=True)
+    redis_client.delete(*redis_client.keys("*pagecache:demo:fragment:*"))
+
+    assert fragment() == {"body": "list 1"}  # the process's own copy
+    invalidate("demo")
+    assert fragment() == {"body": "list 2"}
+
+
+def _soon(condition) -> bool:
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False

@@ -5,8 +5,8 @@ every render.
 Reversing costs tens of microseconds (resolver, script prefix, language lookups), and the
 layout alone has a dozen links: a fifth of an uncached public page's time went there.
 Without arguments, the answer depends only on the URLconf, the script prefix and the
-current application namespace, which are the cache's key. Anything else (arguments,
-``as`` variables, a name held in a variable) is Django's own tag, unchanged."""
+current application namespace, which are the cache's key. Anything else (arguments, a
+name held in a variable) is Django's own tag, unchanged."""
 
 from django import template
 from django.conf import settings
@@ -14,7 +14,8 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.template.defaulttags import URLNode
 from django.template.defaulttags import url as django_url
-from django.urls import get_script_prefix, get_urlconf
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.utils.html import conditional_escape
 
 register = template.Library()
 
@@ -28,21 +29,28 @@ def _forget(*, setting, **kwargs):
 
 
 class PlainURLNode(URLNode):
+    """Django's ``URLNode`` for a literal name without arguments (``as`` allowed), with
+    its answer kept per URLconf, script prefix and current application."""
+
     def render(self, context):
         request = context.get("request")
         current_app = getattr(request, "current_app", None) or getattr(
             getattr(request, "resolver_match", None), "namespace", None
         )
-        key = (
-            get_urlconf() or settings.ROOT_URLCONF,
-            get_script_prefix(),
-            self.view_name.var,
-            current_app,
-        )
+        view_name = self.view_name.var
+        key = (get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), view_name, current_app)
         url = _REVERSED.get(key)
         if url is None:
-            url = _REVERSED[key] = super().render(context)
-        return url
+            try:
+                url = _REVERSED[key] = reverse(view_name, current_app=current_app)
+            except NoReverseMatch:
+                if self.asvar is None:
+                    raise
+                url = ""
+        if self.asvar:
+            context[self.asvar] = url
+            return ""
+        return conditional_escape(url) if context.autoescape else url
 
 
 @register.tag
@@ -51,6 +59,6 @@ def url(parser, token):
     literal_name = not node.view_name.filters and not isinstance(
         node.view_name.var, template.Variable
     )
-    if node.args or node.kwargs or node.asvar or not literal_name:
+    if node.args or node.kwargs or not literal_name:
         return node
-    return PlainURLNode(node.view_name, [], {}, None)
+    return PlainURLNode(node.view_name, [], {}, node.asvar)
