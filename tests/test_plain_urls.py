@@ -20,7 +20,10 @@ def test_links_without_arguments_follow_the_script_prefix():
     assert _render(slug="aurora") == "/members/|/members/aurora/|/members/milestones/|"
     set_script_prefix("/portal/")
     try:
-        assert _render(slug="nova") == "/portal/members/|/portal/members/nova/|/portal/members/milestones/|"
+        assert (
+            _render(slug="nova")
+            == "/portal/members/|/portal/members/nova/|/portal/members/milestones/|"
+        )
     finally:
         set_script_prefix("/")
 
