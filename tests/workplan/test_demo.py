@@ -4,6 +4,7 @@ the published LeadIT 2.0 workplan 2024–26, idempotent."""
 import datetime
 
 import pytest
+from django.db import transaction
 
 import leadit.demo
 import members.demo
@@ -25,16 +26,32 @@ pytestmark = pytest.mark.django_db
 MARKS_2021 = 60  # 48 printed X's, the "Agenda setting" row counted once per event (4 × 4)
 
 
-@pytest.fixture(autouse=True)
-def _demo_logins_in_tmp(tmp_path, monkeypatch):
-    monkeypatch.setattr(leadit.demo, "DEMO_LOGINS_FILE", tmp_path / "demo-logins.json")
-
-
 def _seed():
     leadit.demo.seed_demo()
     members.demo.seed_demo()
     summits.demo.seed_demo()
     demo.seed_demo()
+
+
+@pytest.fixture(scope="module")
+def _seeded_once(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo seeded once for the module (seeding takes seconds), in a transaction rolled
+    back after it; each test runs in a savepoint of it, so none sees another's changes."""
+    logins = tmp_path_factory.mktemp("demo") / "demo-logins.json"
+    with (
+        pytest.MonkeyPatch.context() as patch,
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+    ):
+        patch.setattr(leadit.demo, "DEMO_LOGINS_FILE", logins)
+        _seed()
+        yield logins
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(autouse=True)
+def _seeded(db, _seeded_once, monkeypatch):
+    monkeypatch.setattr(leadit.demo, "DEMO_LOGINS_FILE", _seeded_once)
 
 
 def _marks(workplan):
@@ -59,7 +76,6 @@ def _counts():
 
 
 def test_demo_loads_the_whole_2021_workplan():
-    _seed()
 
     plan = Workplan.objects.get(slug="2021")
     assert plan.title == "LeadIT 2021 Workplan"
@@ -103,7 +119,6 @@ def test_demo_loads_the_whole_2021_workplan():
 
 
 def test_demo_2021_targets_are_final_or_not_recorded_never_behind_or_zero():
-    _seed()
     plan = Workplan.objects.get(slug="2021")
 
     progress = workplan_progress(plan, today=datetime.date(2026, 12, 3))
@@ -121,7 +136,6 @@ def test_demo_2021_targets_are_final_or_not_recorded_never_behind_or_zero():
 
 
 def test_demo_2_0_workplan_is_published_with_one_objective_per_pillar():
-    _seed()
 
     plan = Workplan.objects.get(slug="leadit-2-0-2024-26")
     assert plan.status == Workplan.Status.PUBLISHED
@@ -152,7 +166,6 @@ def test_demo_2_0_workplan_is_published_with_one_objective_per_pillar():
 
 
 def test_demo_seeding_twice_changes_nothing():
-    _seed()
     first = _counts()
 
     _seed()
