@@ -11,7 +11,10 @@ Two pieces work together:
   ``Vary``…: they are the same for every anonymous visitor) and answers later requests
   from the cache before any other middleware runs: from the web process's own copy
   (``leadit.local_pages``) while it is known to be current, else with one Redis round
-  trip. Either way a hit costs less than the barest view.
+  trip;
+* :class:`PageCacheFront`, around Django's WSGI application (``leadit.wsgi``), answers a
+  hit on the process's own copy before Django's request handling even starts, so a hit
+  costs less than the barest Django view.
 
 A visitor with a session cookie may be signed in, which only the session can tell: the
 middleware lets that request through, and the decorator answers it from the cache if the
