@@ -2,7 +2,7 @@
 invalidation by namespace: ``invalidate("tracker")`` makes every cached tracker page stale
 at once by moving the namespace to a new generation, so an edit shows up immediately.
 
-Two pieces work together:
+Three pieces work together:
 
 * ``@cache_public_page(namespace)`` on a view says that its GET responses to anonymous
   visitors may be cached, and under which namespace;
