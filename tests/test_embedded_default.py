@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import embedded_database
+
 ROOT = Path(__file__).resolve().parent.parent
 GEM_FILE = ROOT / "tracker" / "data" / "gem" / "gem_iron_steel_map_file_2025-03-25.csv"
 
@@ -59,10 +61,7 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def migrated_database(tmp_path_factory) -> Path:
-    var_dir = tmp_path_factory.mktemp("embedded") / "var"
-    result = _run(["manage.py", "migrate", "--noinput"], _env(var_dir), timeout=300)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return var_dir / "leadit.sqlite3"
+    return embedded_database.migrated_database(tmp_path_factory)
 
 
 @pytest.fixture

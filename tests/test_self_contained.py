@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.support import embedded_database
+
 ROOT = Path(__file__).resolve().parent.parent
 OUTSIDE = re.compile(r"\.\./shared|[\"']shared/data|parents\[[0-9]\] */ *[\"']shared")
 
@@ -33,7 +35,9 @@ def test_no_tracked_file_reads_outside_the_checkout():
     assert offending == []
 
 
-def test_a_clone_in_a_deep_temporary_folder_seeds_the_demo_with_its_plants(tmp_path):
+def test_a_clone_in_a_deep_temporary_folder_seeds_the_demo_with_its_plants(
+    tmp_path, tmp_path_factory
+):
     clone = tmp_path / "a" / "b" / "c"
     for name in _tracked_files():
         (clone / name).parent.mkdir(parents=True, exist_ok=True)
@@ -57,6 +61,12 @@ def test_a_clone_in_a_deep_temporary_folder_seeds_the_demo_with_its_plants(tmp_p
         assert result.returncode == 0, result.stdout + result.stderr
         return result.stdout
 
+    # The session's migrated database (the same migration files): the clone's own migrate
+    # then has nothing left to apply, and the seeding below is the clone's.
+    (tmp_path / "var").mkdir()
+    shutil.copy(
+        embedded_database.migrated_database(tmp_path_factory), tmp_path / "var" / "leadit.sqlite3"
+    )
     manage("migrate", "-v0")
     manage("seed_demo")
     counted = manage(
