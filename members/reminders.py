@@ -358,7 +358,8 @@ def milestone_reminders_send(*, reminder_ids: list[int]) -> dict[str, int]:
     if not rows:
         return counts
     due = _due_by_row(rows)
-    descriptions = {row.milestone_id: description_html(row.milestone) for row in rows}
+    milestones = {row.milestone_id: row.milestone for row in rows}
+    descriptions = {pk: description_html(milestone) for pk, milestone in milestones.items()}
     timeout = getattr(settings, "EMAIL_TIMEOUT", None) or SMTP_TIMEOUT_SECONDS
     with get_connection(timeout=timeout) as smtp:
         for row in rows:
